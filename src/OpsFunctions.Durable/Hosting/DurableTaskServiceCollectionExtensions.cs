@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsFunctions.Durable;
+using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.Storage;
+using OpsFunctions.Durable.Worker;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static class DurableTaskServiceCollectionExtensions
 {
-    /// <summary>Adds the engine: the worker as a hosted service and a <see cref="OpsFunctions.Durable.Client.DurableTaskClient"/>.</summary>
+    /// <summary>Adds the engine: the worker as a hosted service and a <see cref="DurableTaskClient"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The builder, to add tasks and a store.</returns>
@@ -22,7 +24,23 @@ public static class DurableTaskServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<DurableTaskRegistry>();
+        services.TryAddSingleton<DataConverter>(JsonDataConverter.Default);
+        services.TryAddSingleton(static sp =>
+        {
+            var registry = new DurableTaskRegistry();
+            foreach (var configuration in sp.GetServices<RegistryConfiguration>())
+            {
+                configuration.Configure(registry);
+            }
+
+            return registry;
+        });
+        services.TryAddSingleton<InstanceChangeNotifier>();
+        services.TryAddSingleton<OrchestrationCache>();
+        services.TryAddSingleton<OrchestrationProcessor>();
+        services.TryAddSingleton<ActivityProcessor>();
+        services.TryAddSingleton<DurableTaskClient, StoreDurableTaskClient>();
+        services.AddHostedService<DurableTaskWorker>();
         return new DurableTaskBuilder(services);
     }
 

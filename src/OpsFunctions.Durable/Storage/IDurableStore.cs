@@ -82,9 +82,9 @@ public interface IDurableStore : IAsyncDisposable
     /// <param name="workItem">The locked work item.</param>
     /// <param name="commit">What the episode produced.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the episode is stored.</returns>
+    /// <returns>The head's new <see cref="InstanceRecord.Version"/>, which the engine's cache compares with later work items.</returns>
     /// <exception cref="StoreConflictException">The instance changed since the lock (a lease expired and another worker committed).</exception>
-    Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);
+    Task<string> CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);
 
     /// <summary>Releases the lock without consuming the messages; they come back after <paramref name="retryAfter"/>.</summary>
     /// <param name="workItem">The locked work item.</param>

@@ -1,0 +1,198 @@
+using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
+using OpsFunctions.Durable.Worker;
+
+namespace OpsFunctions.Durable.Client;
+
+/// <summary>
+/// The client over a store: writes start and control messages, reads heads, and waits on in-process
+/// change notifications with polling as the fallback for changes made by other processes.
+/// </summary>
+internal sealed class StoreDurableTaskClient : DurableTaskClient
+{
+    private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly IDurableStore _store;
+    private readonly DataConverter _converter;
+    private readonly InstanceChangeNotifier _notifier;
+    private readonly TimeProvider _timeProvider;
+
+    public StoreDurableTaskClient(
+        IDurableStore store, DataConverter converter, InstanceChangeNotifier notifier, TimeProvider timeProvider, IOptions<DurableTaskOptions> options)
+        : base(options.Value.HubName)
+    {
+        _store = store;
+        _converter = converter;
+        _notifier = notifier;
+        _timeProvider = timeProvider;
+    }
+
+    public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
+        TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orchestratorName.Name, nameof(orchestratorName));
+        var instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
+        ValidateInstanceId(instanceId);
+        var serializedInput = Serialize(input, "input");
+        var now = _timeProvider.GetUtcNow();
+        var executionId = Guid.NewGuid().ToString("N");
+        var instance = new InstanceRecord(instanceId, orchestratorName.Name)
+        {
+            Status = OrchestrationRuntimeStatus.Pending,
+            CreatedAt = now,
+            LastUpdatedAt = now,
+            Input = serializedInput,
+        };
+        var start = new OrchestrationMessage(
+            instanceId, executionId, new ExecutionStarted(orchestratorName.Name, executionId, serializedInput) { Timestamp = now })
+        {
+            VisibleAt = options?.StartAt,
+        };
+        await _store.CreateInstanceAsync(instance, start, cancellation).ConfigureAwait(false);
+        return instanceId;
+    }
+
+    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        var raised = new EventRaised(Guid.NewGuid().ToString("N"), eventName, Serialize(eventPayload, "event payload")) { Timestamp = _timeProvider.GetUtcNow() };
+        return SendAsync(instanceId, raised, $"raise event '{eventName}' on", cancellation);
+    }
+
+    public override Task TerminateInstanceAsync(string instanceId, object? output = null, CancellationToken cancellation = default)
+        => SendAsync(instanceId, new ExecutionTerminated(Serialize(output, "output")) { Timestamp = _timeProvider.GetUtcNow() }, "terminate", cancellation);
+
+    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
+        => SendAsync(instanceId, new ExecutionSuspended(reason) { Timestamp = _timeProvider.GetUtcNow() }, "suspend", cancellation);
+
+    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
+        => SendAsync(instanceId, new ExecutionResumed(reason) { Timestamp = _timeProvider.GetUtcNow() }, "resume", cancellation);
+
+    public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        var record = await _store.GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false);
+        return record is null ? null : ToMetadata(record);
+    }
+
+    public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+        => WaitAsync(instanceId, getInputsAndOutputs, static m => m.RuntimeStatus != OrchestrationRuntimeStatus.Pending, cancellation);
+
+    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+        => WaitAsync(instanceId, getInputsAndOutputs, static m => m.IsCompleted, cancellation);
+
+    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null)
+    {
+        filter ??= new OrchestrationQuery();
+        return AsyncPageable<OrchestrationMetadata>.Create(async (continuation, pageSize, cancellation) =>
+        {
+            var page = await _store.QueryInstancesAsync(
+                new InstanceFilter
+                {
+                    InstanceIdPrefix = filter.InstanceIdPrefix,
+                    CreatedFrom = filter.CreatedFrom,
+                    CreatedTo = filter.CreatedTo,
+                    Statuses = filter.Statuses?.ToList(),
+                    PageSize = pageSize ?? filter.PageSize,
+                    ContinuationToken = continuation ?? filter.ContinuationToken,
+                    IncludePayloads = filter.FetchInputsAndOutputs,
+                },
+                cancellation).ConfigureAwait(false);
+            return new Page<OrchestrationMetadata>(page.Instances.Select(ToMetadata).ToList(), page.ContinuationToken);
+        });
+    }
+
+    public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        var purged = await _store.PurgeInstancesAsync(new InstanceFilter { InstanceId = instanceId }, cancellation).ConfigureAwait(false);
+        if (purged == 0 && await _store.GetInstanceAsync(instanceId, false, cancellation).ConfigureAwait(false) is { } existing)
+        {
+            throw new InvalidOperationException(
+                $"Instance '{instanceId}' is {existing.Status}; only Completed, Failed or Terminated instances can be purged. Terminate it first.");
+        }
+
+        return new PurgeResult(purged);
+    }
+
+    public override async Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var purged = await _store.PurgeInstancesAsync(
+            new InstanceFilter { CreatedFrom = filter.CreatedFrom, CreatedTo = filter.CreatedTo, Statuses = filter.Statuses?.ToList() },
+            cancellation).ConfigureAwait(false);
+        return new PurgeResult(purged);
+    }
+
+    private async Task SendAsync(string instanceId, HistoryEvent historyEvent, string action, CancellationToken cancellation)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        var status = await _store.SendMessageAsync(new OrchestrationMessage(instanceId, null, historyEvent), cancellation).ConfigureAwait(false);
+        if (status is null)
+        {
+            throw new InstanceNotFoundException(instanceId);
+        }
+
+        if (status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        {
+            throw new InvalidOperationException($"Cannot {action} instance '{instanceId}': it has already ended ({status}).");
+        }
+    }
+
+    private async Task<OrchestrationMetadata> WaitAsync(
+        string instanceId, bool getInputsAndOutputs, Func<OrchestrationMetadata, bool> done, CancellationToken cancellation)
+    {
+        var pollInterval = FirstPollInterval;
+        while (true)
+        {
+            // Ask for the notification before reading, so a change between the read and the wait is not missed.
+            var changed = _notifier.WaitForChange(instanceId);
+            var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false)
+                ?? throw new InstanceNotFoundException(instanceId);
+            if (done(metadata))
+            {
+                return metadata;
+            }
+
+            await Task.WhenAny(changed, Task.Delay(pollInterval, _timeProvider, cancellation)).ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
+            pollInterval = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, MaxPollInterval.Ticks));
+        }
+    }
+
+    private OrchestrationMetadata ToMetadata(InstanceRecord record) => new(record.Name, record.InstanceId)
+    {
+        RuntimeStatus = record.Status,
+        CreatedAt = record.CreatedAt,
+        LastUpdatedAt = record.LastUpdatedAt,
+        SerializedInput = record.Input,
+        SerializedOutput = record.Output,
+        SerializedCustomStatus = record.CustomStatus,
+        FailureDetails = record.Failure,
+        DataConverter = _converter,
+    };
+
+    private string? Serialize(object? value, string what)
+    {
+        try
+        {
+            return _converter.Serialize(value);
+        }
+        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            throw new ArgumentException($"The {what} cannot be serialized to JSON: {exception.Message}", what, exception);
+        }
+    }
+
+    private static void ValidateInstanceId(string instanceId)
+    {
+        if (instanceId.Length is 0 or > 256 || instanceId.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?'))
+        {
+            throw new ArgumentException(
+                $"Instance id '{instanceId}' is not valid: use 1 to 256 characters without control characters, '/', '\\', '#' or '?'.",
+                nameof(instanceId));
+        }
+    }
+}

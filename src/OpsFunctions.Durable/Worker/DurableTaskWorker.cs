@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.Storage;
+
+namespace OpsFunctions.Durable.Worker;
+
+/// <summary>
+/// The hosted worker: one dispatch loop for orchestration episodes and one for activities, each
+/// running up to its concurrency limit of work items at once.
+/// </summary>
+internal sealed partial class DurableTaskWorker : BackgroundService
+{
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly IDurableStore _store;
+    private readonly OrchestrationProcessor _orchestrations;
+    private readonly ActivityProcessor _activities;
+    private readonly DurableTaskOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public DurableTaskWorker(
+        IDurableStore store,
+        OrchestrationProcessor orchestrations,
+        ActivityProcessor activities,
+        IOptions<DurableTaskOptions> options,
+        TimeProvider timeProvider,
+        ILogger<DurableTaskWorker> logger)
+    {
+        _store = store;
+        _orchestrations = orchestrations;
+        _activities = activities;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Initialize before the host reports started, so a store that does not answer stops start-up with its error.
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        LogStarted(_options.HubName, _options.MaxConcurrentOrchestrations, _options.MaxConcurrentActivities);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Task.WhenAll(
+            DispatchAsync(
+                WorkItemKind.Orchestration,
+                _options.MaxConcurrentOrchestrations,
+                ct => _store.TryLockOrchestrationAsync(_options.LockTimeout, DurableTaskConstants.MaxMessagesPerEpisode, ct),
+                ProcessOrchestrationAsync,
+                stoppingToken),
+            DispatchAsync(
+                WorkItemKind.Activity,
+                _options.MaxConcurrentActivities,
+                ct => _store.TryLockActivityAsync(_options.LockTimeout, ct),
+                ProcessActivityAsync,
+                stoppingToken));
+
+    private async Task DispatchAsync<TWorkItem>(
+        WorkItemKind kind,
+        int concurrency,
+        Func<CancellationToken, Task<TWorkItem?>> tryLock,
+        Func<TWorkItem, CancellationToken, Task> process,
+        CancellationToken stoppingToken)
+        where TWorkItem : class
+    {
+        using var slots = new SemaphoreSlim(concurrency, concurrency);
+        var running = new HashSet<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                TWorkItem? workItem;
+                try
+                {
+                    workItem = await tryLock(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    slots.Release();
+                    LogLockFailed(kind, exception);
+                    await Task.Delay(ErrorBackoff, _timeProvider, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (workItem is null)
+                {
+                    slots.Release();
+                    await _store.WaitForWorkAsync(kind, _options.MaxPollingInterval, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var task = Task.Run(() => process(workItem, stoppingToken), CancellationToken.None);
+                lock (running)
+                {
+                    running.Add(task);
+                }
+
+                _ = task.ContinueWith(
+                    completed =>
+                    {
+                        lock (running)
+                        {
+                            running.Remove(completed);
+                        }
+
+                        slots.Release();
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        Task[] remaining;
+        lock (running)
+        {
+            remaining = [.. running];
+        }
+
+        await Task.WhenAll(remaining).ConfigureAwait(false);
+    }
+
+    private async Task ProcessOrchestrationAsync(OrchestrationWorkItem workItem, CancellationToken stoppingToken)
+    {
+        try
+        {
+            // An episode is short; let it finish on shutdown so its commit lands.
+            await _orchestrations.ProcessAsync(workItem, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogEpisodeFailed(workItem.InstanceId, exception);
+            await TryAsync(() => _store.AbandonOrchestrationAsync(workItem, ErrorBackoff, CancellationToken.None)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessActivityAsync(ActivityWorkItem workItem, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _activities.ProcessAsync(workItem, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogActivityFailed(workItem.Message.Name, workItem.Message.InstanceId, exception);
+            await TryAsync(() => _store.AbandonActivityAsync(workItem, ErrorBackoff, CancellationToken.None)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogAbandonFailed(exception);
+        }
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Durable worker started on task hub '{HubName}' ({Orchestrations} concurrent episodes, {Activities} concurrent activities).")]
+    private partial void LogStarted(string hubName, int orchestrations, int activities);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Locking the next {Kind} work item failed; retrying.")]
+    private partial void LogLockFailed(WorkItemKind kind, Exception exception);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "The episode of instance '{InstanceId}' failed; its messages will be retried.")]
+    private partial void LogEpisodeFailed(string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Activity '{Name}' of instance '{InstanceId}' could not be completed; it will be retried.")]
+    private partial void LogActivityFailed(string name, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Abandoning a work item failed; its lock will expire instead.")]
+    private partial void LogAbandonFailed(Exception exception);
+}

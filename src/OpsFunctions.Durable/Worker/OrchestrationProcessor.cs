@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.Execution;
+using OpsFunctions.Durable.Storage;
+
+namespace OpsFunctions.Durable.Worker;
+
+/// <summary>
+/// Runs one orchestration work item: session from cache or history, episode, commit, notify.
+/// </summary>
+internal sealed partial class OrchestrationProcessor
+{
+    private readonly IDurableStore _store;
+    private readonly OrchestrationCache _cache;
+    private readonly InstanceChangeNotifier _notifier;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly EpisodePlanner _planner;
+
+    public OrchestrationProcessor(
+        IDurableStore store,
+        DurableTaskRegistry registry,
+        IServiceProvider services,
+        DataConverter converter,
+        OrchestrationCache cache,
+        InstanceChangeNotifier notifier,
+        TimeProvider timeProvider,
+        IOptions<DurableTaskOptions> options,
+        ILoggerFactory loggerFactory)
+    {
+        _store = store;
+        _cache = cache;
+        _notifier = notifier;
+        _timeProvider = timeProvider;
+        _logger = loggerFactory.CreateLogger<OrchestrationProcessor>();
+        _planner = new EpisodePlanner(
+            (instanceId, name) => new OrchestrationExecutor(
+                instanceId, name, CreateOrchestrator(registry, services, name), converter, loggerFactory),
+            options.Value.MaxDequeueCount);
+    }
+
+    public async Task ProcessAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    {
+        if (workItem.Instance is not { } head)
+        {
+            LogMissingHead(workItem.InstanceId);
+            await _store.AbandonOrchestrationAsync(workItem, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var session = _cache.TryTake(workItem.InstanceId, head.Version) ?? await LoadAsync(head, cancellationToken).ConfigureAwait(false);
+        var commit = _planner.Plan(session, head, workItem.Messages, _timeProvider.GetUtcNow());
+        try
+        {
+            session.Version = await _store.CompleteOrchestrationAsync(workItem, commit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreConflictException exception)
+        {
+            LogConflict(workItem.InstanceId, exception.Message);
+            return;
+        }
+
+        _notifier.Notify(workItem.InstanceId);
+        LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
+        if (commit.NewEvents.Count > 0 && !session.History.IsEnded && session.Executor is not null)
+        {
+            _cache.Put(session);
+        }
+    }
+
+    private async Task<OrchestrationSession> LoadAsync(InstanceRecord head, CancellationToken cancellationToken)
+    {
+        var session = new OrchestrationSession(head.InstanceId) { Version = head.Version };
+        foreach (var historyEvent in await _store.ReadHistoryAsync(head.InstanceId, cancellationToken).ConfigureAwait(false))
+        {
+            session.History.Add(historyEvent);
+        }
+
+        return session;
+    }
+
+    private static ITaskOrchestrator? CreateOrchestrator(DurableTaskRegistry registry, IServiceProvider services, string name)
+        => registry.Orchestrators.TryGetValue(name, out var factory) ? factory(services) : null;
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Instance '{InstanceId}': episode of {MessageCount} message(s) recorded {EventCount} event(s); now {Status}.")]
+    private partial void LogEpisode(string instanceId, int messageCount, int eventCount, OrchestrationRuntimeStatus status);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Instance '{InstanceId}': another worker committed first ({Reason}); the messages will be retried.")]
+    private partial void LogConflict(string instanceId, string reason);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Instance '{InstanceId}': the store returned messages without an instance head; retrying later.")]
+    private partial void LogMissingHead(string instanceId);
+}

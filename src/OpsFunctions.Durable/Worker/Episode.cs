@@ -145,9 +145,10 @@ internal sealed class Episode
     public OrchestrationCommit ToCommit()
     {
         var started = Session.History.Started;
-        var status = _endStatus ?? (started is null
-            ? OrchestrationRuntimeStatus.Pending
-            : Session.History.IsSuspended ? OrchestrationRuntimeStatus.Suspended : OrchestrationRuntimeStatus.Running);
+        var status = _endStatus ?? (Session.History.IsEnded ? Head.Status
+            : started is null ? OrchestrationRuntimeStatus.Pending
+            : Session.History.IsSuspended ? OrchestrationRuntimeStatus.Suspended
+            : OrchestrationRuntimeStatus.Running);
 
         // An episode that only dropped messages records nothing, not even its OrchestratorStarted.
         var events = _events.Count == 1 && !_replaceHistory ? [] : _events;

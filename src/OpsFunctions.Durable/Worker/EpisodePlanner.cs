@@ -109,6 +109,12 @@ internal sealed class EpisodePlanner(Func<string, string, OrchestrationExecutor>
             return;
         }
 
+        if (history.Started is null && history.IsEnded)
+        {
+            // Terminated before it started: this is the original scheduled start arriving late.
+            return;
+        }
+
         if (history.Started is not null)
         {
             // The previous execution ended (completed, failed, terminated or continued as new): start afresh.

@@ -1,0 +1,58 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpsFunctions.Durable;
+using OpsFunctions.Durable.Client;
+
+namespace OpsFunctions.Bench;
+
+/// <summary>An engine host on a fresh task hub of the chosen store, deleted afterwards.</summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly string _directory;
+
+    private BenchHost(IHost host, string directory)
+    {
+        _host = host;
+        _directory = directory;
+        Client = host.Services.GetRequiredService<DurableTaskClient>();
+    }
+
+    public DurableTaskClient Client { get; }
+
+    public static async Task<BenchHost> StartAsync(BenchOptions options, Action<DurableTaskRegistry> tasks)
+    {
+        var directory = Directory.CreateTempSubdirectory("opsfunctions-bench-").FullName;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        var engine = builder.Services.AddDurableTask(o =>
+        {
+            if (options.NoCache)
+            {
+                o.MaxCachedOrchestrations = 0;
+            }
+        }).AddTasks(tasks);
+        switch (options.Store)
+        {
+            case "sqlite":
+                engine.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")}");
+                break;
+            default:
+                throw new ArgumentException($"unknown store '{options.Store}'; this build knows: sqlite. {BenchOptions.Usage}");
+        }
+
+        var host = builder.Build();
+        await host.StartAsync().ConfigureAwait(false);
+        return new BenchHost(host, directory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        _host.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace OpsFunctions.Bench;
+
+/// <summary>The command line: <c>&lt;workload&gt; [--instances N] [--activities M] [--runs R] [--store sqlite] [--no-cache]</c>.</summary>
+internal sealed record BenchOptions(string Workload, int Instances, int Activities, int Runs, string Store, bool NoCache)
+{
+    public const string Usage =
+        "usage: OpsFunctions.Bench <chain|fanout|replay|idle|start-latency> [--instances N] [--activities M] [--runs R] [--store sqlite] [--no-cache]";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            throw new ArgumentException(Usage);
+        }
+
+        var options = new BenchOptions(args[0], Instances: 0, Activities: 0, Runs: 0, Store: "sqlite", NoCache: false);
+        for (var i = 1; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--instances" => options with { Instances = ReadInt(args, ++i) },
+                "--activities" => options with { Activities = ReadInt(args, ++i) },
+                "--runs" => options with { Runs = ReadInt(args, ++i) },
+                "--store" => options with { Store = Read(args, ++i) },
+                "--no-cache" => options with { NoCache = true },
+                _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static string Read(string[] args, int index)
+        => index < args.Length ? args[index] : throw new ArgumentException($"'{args[index - 1]}' needs a value. {Usage}");
+
+    private static int ReadInt(string[] args, int index)
+        => int.TryParse(Read(args, index), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"'{args[index - 1]}' needs a positive whole number. {Usage}");
+}

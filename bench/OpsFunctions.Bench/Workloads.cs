@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using OpsFunctions.Durable;
+using OpsFunctions.Durable.Client;
+
+namespace OpsFunctions.Bench;
+
+/// <summary>The workloads; each returns its RESULT fields.</summary>
+internal static class Workloads
+{
+    public static Task<string> RunAsync(BenchOptions options) => options.Workload switch
+    {
+        "chain" => ChainAsync(options),
+        "fanout" => FanOutAsync(options),
+        "replay" => ReplayAsync(options),
+        "idle" => IdleAsync(options),
+        "start-latency" => StartLatencyAsync(options),
+        _ => throw new ArgumentException($"unknown workload '{options.Workload}'. {BenchOptions.Usage}"),
+    };
+
+    private static void AddChain(DurableTaskRegistry tasks) => tasks
+        .AddActivityFunc<int, int>("Next", (_, n) => n + 1)
+        .AddOrchestratorFunc<int, int>("Chain", async (context, count) =>
+        {
+            var value = 0;
+            for (var i = 0; i < count; i++)
+            {
+                value = await context.CallActivityAsync<int>("Next", value);
+            }
+
+            return value;
+        });
+
+    private static async Task<string> ChainAsync(BenchOptions options)
+    {
+        var instances = Default(options.Instances, 100);
+        var activities = Default(options.Activities, 5);
+        await using var host = await BenchHost.StartAsync(options, AddChain);
+        await host.Client.WaitForInstanceCompletionAsync(await host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", activities));
+
+        var latencies = new ConcurrentBag<double>();
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, instances).Select(async _ =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", activities);
+            var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+            Check(result, activities);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }));
+        var seconds = total.Elapsed.TotalSeconds;
+        return Fields(
+            ("instances", instances),
+            ("activities", activities),
+            ("elapsed_s", seconds),
+            ("activities_per_s", instances * activities / seconds),
+            ("orchestrations_per_s", instances / seconds),
+            ("p50_ms", Percentile(latencies, 50)),
+            ("p99_ms", Percentile(latencies, 99)));
+    }
+
+    private static async Task<string> FanOutAsync(BenchOptions options)
+    {
+        var activities = Default(options.Activities, 200);
+        var runs = Default(options.Runs, 5);
+        await using var host = await BenchHost.StartAsync(options, tasks => tasks
+            .AddActivityFunc<int, int>("Square", (_, n) => n * n)
+            .AddOrchestratorFunc<int, long>("FanOut", async (context, count) =>
+            {
+                var results = await Task.WhenAll(Enumerable.Range(0, count).Select(n => context.CallActivityAsync<int>("Square", n)));
+                return results.Sum(n => (long)n);
+            }));
+        await host.Client.WaitForInstanceCompletionAsync(await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 10));
+
+        var durations = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", activities);
+            var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+            durations.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+            {
+                throw new InvalidOperationException($"fan-out run {run} ended {result.RuntimeStatus}: {result.FailureDetails}");
+            }
+        }
+
+        return Fields(("activities", activities), ("runs", runs), ("p50_ms", Percentile(durations, 50)), ("min_ms", durations.Min()));
+    }
+
+    private static async Task<string> ReplayAsync(BenchOptions options)
+    {
+        var activities = Default(options.Activities, 1000);
+        const int Baseline = 10;
+        await using var host = await BenchHost.StartAsync(options, AddChain);
+        await RunChainAsync(host, Baseline);
+        var baseline = (await RunChainAsync(host, Baseline)) / Baseline;
+        var large = (await RunChainAsync(host, activities)) / activities;
+        return Fields(
+            ("activities", activities),
+            ("cache", options.NoCache ? "off" : "on"),
+            ("us_per_activity_at_10", baseline),
+            ("us_per_activity", large),
+            ("ratio", large / baseline));
+    }
+
+    private static async Task<double> RunChainAsync(BenchHost host, int activities)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await host.Client.WaitForInstanceCompletionAsync(
+            await host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", activities), getInputsAndOutputs: true);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        Check(result, activities);
+        return elapsed;
+    }
+
+    private static async Task<string> IdleAsync(BenchOptions options)
+    {
+        var instances = Default(options.Instances, 10_000);
+        await using var host = await BenchHost.StartAsync(options, tasks => tasks
+            .AddOrchestratorFunc<int, string>("Waiter", (context, _) => context.WaitForExternalEvent<string>("Go")));
+        var before = Process.GetCurrentProcess().WorkingSet64;
+        var ids = new List<string>(instances);
+        for (var i = 0; i < instances; i += 500)
+        {
+            ids.AddRange(await Task.WhenAll(Enumerable.Range(i, Math.Min(500, instances - i))
+                .Select(n => host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", n))));
+        }
+
+        foreach (var id in ids)
+        {
+            await host.Client.WaitForInstanceStartAsync(id);
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return Fields(
+            ("instances", instances),
+            ("working_set_mb", process.WorkingSet64 / 1024d / 1024d),
+            ("working_set_before_mb", before / 1024d / 1024d),
+            ("managed_heap_mb", GC.GetTotalMemory(forceFullCollection: true) / 1024d / 1024d));
+    }
+
+    private static async Task<string> StartLatencyAsync(BenchOptions options)
+    {
+        var activities = Default(options.Activities, 5);
+        var runs = Default(options.Runs, 20);
+        var firstActivity = new ConcurrentDictionary<int, long>();
+        await using var host = await BenchHost.StartAsync(options, tasks => tasks
+            .AddActivityFunc<int[], int>("Step", (_, input) =>
+            {
+                firstActivity.TryAdd(input[0], Stopwatch.GetTimestamp());
+                return input[1] + 1;
+            })
+            .AddOrchestratorFunc<int, int>("Steps", async (context, run) =>
+            {
+                var value = 0;
+                for (var i = 0; i < activities; i++)
+                {
+                    value = await context.CallActivityAsync<int>("Step", new[] { run, value });
+                }
+
+                return value;
+            }));
+
+        var toFirst = new List<double>();
+        var toEnd = new List<double>();
+        for (var run = -3; run < runs; run++)
+        {
+            // Let the host go idle, as it is when a webhook arrives at 3 a.m.
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            var started = Stopwatch.GetTimestamp();
+            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Steps", run);
+            await host.Client.WaitForInstanceCompletionAsync(id);
+            var ended = Stopwatch.GetTimestamp();
+            if (run >= 0)
+            {
+                toFirst.Add(Stopwatch.GetElapsedTime(started, firstActivity[run]).TotalMilliseconds);
+                toEnd.Add(Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds);
+            }
+        }
+
+        return Fields(
+            ("activities", activities),
+            ("runs", runs),
+            ("first_activity_p50_ms", Percentile(toFirst, 50)),
+            ("first_activity_p99_ms", Percentile(toFirst, 99)),
+            ("completion_p50_ms", Percentile(toEnd, 50)),
+            ("completion_p99_ms", Percentile(toEnd, 99)));
+    }
+
+    private static void Check(OrchestrationMetadata result, int expected)
+    {
+        if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed || result.ReadOutputAs<int>() != expected)
+        {
+            throw new InvalidOperationException($"instance {result.InstanceId} ended {result.RuntimeStatus} with {result.SerializedOutput}: {result.FailureDetails}");
+        }
+    }
+
+    private static int Default(int value, int fallback) => value > 0 ? value : fallback;
+
+    private static double Percentile(IEnumerable<double> values, int percentile)
+    {
+        var sorted = values.Order().ToArray();
+        var index = (int)Math.Ceiling(percentile / 100d * sorted.Length) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
+    }
+
+    private static string Fields(params (string Name, object Value)[] fields)
+        => string.Join(' ', fields.Select(f => f.Value is double d
+            ? $"{f.Name}={d.ToString("0.###", CultureInfo.InvariantCulture)}"
+            : $"{f.Name}={Convert.ToString(f.Value, CultureInfo.InvariantCulture)}"));
+}

@@ -1,0 +1,43 @@
+using OpsFunctions.Durable;
+
+namespace OpsFunctions.Durable.CrashWorker;
+
+/// <summary>
+/// A chain of five activities then a fan-out of five: long enough to be killed in the middle, with an
+/// output that tells whether every step ran exactly once into history.
+/// </summary>
+public sealed class Pipeline : TaskOrchestrator<int, long>
+{
+    /// <summary>The output <see cref="Pipeline"/> must produce for <paramref name="input"/>.</summary>
+    public static long Expected(int input) => (input + 5L) * (1 + 2 + 3 + 4 + 5);
+
+    public override async Task<long> RunAsync(TaskOrchestrationContext context, int input)
+    {
+        long value = input;
+        for (var i = 0; i < 5; i++)
+        {
+            value = await context.CallActivityAsync<long>(nameof(AddOne), value);
+        }
+
+        var parts = await Task.WhenAll(Enumerable.Range(1, 5).Select(factor => context.CallActivityAsync<long>(nameof(Multiply), new[] { value, factor })));
+        return parts.Sum();
+    }
+}
+
+public sealed class AddOne : TaskActivity<long, long>
+{
+    public override async Task<long> RunAsync(TaskActivityContext context, long input)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
+        return input + 1;
+    }
+}
+
+public sealed class Multiply : TaskActivity<long[], long>
+{
+    public override async Task<long> RunAsync(TaskActivityContext context, long[] input)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
+        return input[0] * input[1];
+    }
+}

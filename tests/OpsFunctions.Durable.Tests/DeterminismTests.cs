@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+
+namespace OpsFunctions.Durable.Tests;
+
+public sealed class DeterminismTests : OrchestrationTestBase
+{
+    [Fact]
+    public async Task Replay_CodeSchedulesDifferentActivity_FailsNamingBoth()
+    {
+        var useB = false;
+        await using var host = await CreateSut(
+            tasks => tasks
+                .AddActivityFunc<string, string>("A", (_, _) => "a")
+                .AddActivityFunc<string, string>("B", (_, _) => "b")
+                .AddOrchestratorFunc<string, string>("Fickle", async (context, _) =>
+                {
+                    await context.WaitForExternalEvent<string>("First");
+                    await context.CallActivityAsync<string>(Volatile.Read(ref useB) ? "B" : "A");
+                    return await context.WaitForExternalEvent<string>("Second");
+                }),
+            engine => engine.MaxCachedOrchestrations = 0);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Fickle", cancellation: Cancellation);
+        await host.Client.RaiseEventAsync(id, "First", null, Cancellation);
+        await host.WaitForIdleAsync(Cancellation);
+        Volatile.Write(ref useB, true);
+        await host.Client.RaiseEventAsync(id, "Second", "x", Cancellation);
+
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Equal("NonDeterminismError", result.FailureDetails?.ErrorType);
+        Assert.Contains("CallActivity 'A' (#0)", result.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("CallActivity 'B' (#0)", result.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_CodeStopsScheduling_FailsNamingRecordedAction()
+    {
+        var skip = false;
+        await using var host = await CreateSut(
+            tasks => tasks
+                .AddOrchestratorFunc<string, string>("Fickle", async (context, _) =>
+                {
+                    if (!Volatile.Read(ref skip))
+                    {
+                        await context.CreateTimer(TimeSpan.FromMinutes(1), CancellationToken.None);
+                    }
+
+                    return await context.WaitForExternalEvent<string>("Go");
+                }),
+            engine => engine.MaxCachedOrchestrations = 0);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Fickle", cancellation: Cancellation);
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(1), Cancellation);
+        Volatile.Write(ref skip, true);
+        await host.Client.RaiseEventAsync(id, "Go", "x", Cancellation);
+
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation);
+        Assert.Equal("NonDeterminismError", result.FailureDetails?.ErrorType);
+        Assert.Contains("CreateTimer", result.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    public async Task NewGuid_AcrossReplay_ReturnsSameValues(int cacheSize)
+    {
+        await using var host = await CreateSut(
+            tasks => tasks.AddOrchestratorFunc<string, Guid[]>("Ids", async (context, _) =>
+            {
+                var first = context.NewGuid();
+                context.SetCustomStatus(first);
+                await context.WaitForExternalEvent<string>("Go");
+                return [first, context.NewGuid()];
+            }),
+            engine => engine.MaxCachedOrchestrations = cacheSize);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Ids", cancellation: Cancellation);
+        await host.WaitForIdleAsync(Cancellation);
+        var recorded = (await GetAsync(host, id)).ReadCustomStatusAs<Guid>();
+        await host.Client.RaiseEventAsync(id, "Go", null, Cancellation);
+
+        var result = (await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation)).ReadOutputAs<Guid[]>()!;
+        Assert.NotEqual(Guid.Empty, recorded);
+        Assert.Equal(recorded, result[0]);
+        Assert.NotEqual(result[0], result[1]);
+    }
+
+    [Theory]
+    [InlineData(0, new[] { false, true, false })]
+    [InlineData(1000, new[] { false, false })]
+    public async Task IsReplaying_WithAndWithoutCache_IsTrueOnlyWhileReplaying(int cacheSize, bool[] expected)
+    {
+        var seen = new ConcurrentQueue<bool>();
+        await using var host = await CreateSut(
+            tasks => tasks
+                .AddActivityFunc<string, string>("Work", (_, _) => "done")
+                .AddOrchestratorFunc<string, string>("Observed", async (context, _) =>
+                {
+                    seen.Enqueue(context.IsReplaying);
+                    var result = await context.CallActivityAsync<string>("Work");
+                    seen.Enqueue(context.IsReplaying);
+                    return result;
+                }),
+            engine => engine.MaxCachedOrchestrations = cacheSize);
+
+        await RunAsync(host, "Observed");
+
+        Assert.Equal(expected, seen.ToArray());
+    }
+}

@@ -1,0 +1,243 @@
+using System.Globalization;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
+
+namespace OpsFunctions.Durable.Sqlite;
+
+/// <summary>
+/// The orchestration queue: lock an instance with its messages, commit an episode, abandon.
+/// </summary>
+public sealed partial class SqliteDurableStore
+{
+    /// <inheritdoc/>
+    public Task<OrchestrationWorkItem?> TryLockOrchestrationAsync(TimeSpan lease, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lease, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        return WriteAsync(() => TryLockOrchestration(lease, maxMessages), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        if (!string.Equals(commit.Instance.InstanceId, workItem.InstanceId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The commit must be for the instance of the work item.", nameof(commit));
+        }
+
+        return WriteAsync(() => CompleteOrchestration(workItem, commit), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        return WriteAsync(
+            () =>
+            {
+                // The lock goes, but its expiry stays as the time before which no worker may lock the instance again.
+                var released = Command("UPDATE Instances SET LockToken = NULL, LockExpiresAt = @until WHERE InstanceId = @id AND LockToken = @token")
+                    .With("@id", workItem.InstanceId)
+                    .With("@token", workItem.LockToken)
+                    .With("@until", Now() + retryAfter.Ticks)
+                    .ExecuteNonQuery();
+
+                // Waiters recompute their due time with the new expiry.
+                _orchestrationEnqueued = released > 0;
+                return released;
+            },
+            cancellationToken);
+    }
+
+    private OrchestrationWorkItem? TryLockOrchestration(TimeSpan lease, int maxMessages)
+    {
+        var now = Now();
+        while (true)
+        {
+            string instanceId;
+            bool hasHead;
+            using (var reader = Command("""
+                SELECT m.InstanceId, i.InstanceId FROM OrchestrationMessages AS m
+                LEFT JOIN Instances AS i ON i.InstanceId = m.InstanceId
+                WHERE m.VisibleAt <= @now AND (i.LockExpiresAt IS NULL OR i.LockExpiresAt <= @now)
+                ORDER BY m.VisibleAt, m.Id
+                LIMIT 1
+                """).With("@now", now).ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                instanceId = reader.GetString(0);
+                hasHead = !reader.IsDBNull(1);
+            }
+
+            if (!hasHead)
+            {
+                var deleted = Command("DELETE FROM OrchestrationMessages WHERE InstanceId = @id").With("@id", instanceId).ExecuteNonQuery();
+                LogOrphanMessagesDeleted(instanceId, deleted);
+                continue;
+            }
+
+            var lockToken = Guid.NewGuid().ToString("N");
+            InstanceRecord head;
+            using (var reader = Command($"UPDATE Instances SET LockToken = @token, LockExpiresAt = @expires WHERE InstanceId = @id RETURNING {SqliteSchema.HeadColumns}")
+                .With("@id", instanceId)
+                .With("@token", lockToken)
+                .With("@expires", now + lease.Ticks)
+                .ExecuteReader())
+            {
+                reader.Read();
+                head = ReadHead(reader);
+            }
+
+            var taken = new List<(long Id, QueuedMessage Message)>();
+            using (var reader = Command("""
+                UPDATE OrchestrationMessages SET DequeueCount = DequeueCount + 1
+                WHERE Id IN (SELECT Id FROM OrchestrationMessages WHERE InstanceId = @id AND VisibleAt <= @now ORDER BY Id LIMIT @max)
+                RETURNING Id, DequeueCount, Message
+                """)
+                .With("@id", instanceId)
+                .With("@now", now)
+                .With("@max", maxMessages)
+                .ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var id = reader.GetInt64(0);
+                    var message = HistorySerializer.DeserializeOrchestrationMessage(reader.GetString(2));
+                    taken.Add((id, new QueuedMessage(id.ToString(CultureInfo.InvariantCulture), message, reader.GetInt32(1))));
+                }
+            }
+
+            // RETURNING promises no order; the work item's messages are in the order they were enqueued.
+            taken.Sort((a, b) => a.Id.CompareTo(b.Id));
+            return new OrchestrationWorkItem(instanceId, lockToken, taken.ConvertAll(t => t.Message), head);
+        }
+    }
+
+    private bool CompleteOrchestration(OrchestrationWorkItem workItem, OrchestrationCommit commit)
+    {
+        var now = Now();
+        var instanceId = workItem.InstanceId;
+        long version;
+        long historyCount;
+        string? lockToken;
+        using (var reader = Command("SELECT Version, LockToken, HistoryCount FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                LogCommitConflict(instanceId, workItem.Instance?.Version, null);
+                throw new StoreConflictException($"Instance '{instanceId}' no longer exists.");
+            }
+
+            version = reader.GetInt64(0);
+            lockToken = reader.GetStringOrNull(1);
+            historyCount = reader.GetInt64(2);
+        }
+
+        var currentVersion = FormatVersion(version);
+        if (!string.Equals(workItem.Instance?.Version, currentVersion, StringComparison.Ordinal)
+            || !string.Equals(lockToken, workItem.LockToken, StringComparison.Ordinal))
+        {
+            LogCommitConflict(instanceId, workItem.Instance?.Version, currentVersion);
+            throw new StoreConflictException($"Instance '{instanceId}' changed or was locked again since the work item was locked.");
+        }
+
+        foreach (var consumed in workItem.Messages)
+        {
+            Command("DELETE FROM OrchestrationMessages WHERE Id = @messageId AND InstanceId = @id")
+                .With("@messageId", ParseId(consumed.MessageId))
+                .With("@id", instanceId)
+                .ExecuteNonQuery();
+        }
+
+        var sequence = historyCount;
+        if (commit.ReplaceHistory)
+        {
+            Command("DELETE FROM History WHERE InstanceId = @id").With("@id", instanceId).ExecuteNonQuery();
+            sequence = 0;
+        }
+
+        foreach (var historyEvent in commit.NewEvents)
+        {
+            Command("INSERT INTO History (InstanceId, Sequence, Event) VALUES (@id, @sequence, @event)")
+                .With("@id", instanceId)
+                .With("@sequence", sequence++)
+                .With("@event", HistorySerializer.Serialize(historyEvent))
+                .ExecuteNonQuery();
+        }
+
+        var head = commit.Instance;
+        Command("""
+            UPDATE Instances SET Name = @name, ExecutionId = @executionId, Status = @status, CreatedAt = @createdAt,
+                LastUpdatedAt = @lastUpdatedAt, Input = @input, Output = @output, CustomStatus = @customStatus,
+                Failure = @failure, ParentInstanceId = @parentInstanceId, Version = Version + 1,
+                HistoryCount = @historyCount, LockToken = NULL, LockExpiresAt = NULL
+            WHERE InstanceId = @id
+            """)
+            .With("@id", instanceId)
+            .With("@name", head.Name)
+            .With("@executionId", head.ExecutionId)
+            .With("@status", (int)head.Status)
+            .With("@createdAt", head.CreatedAt.UtcTicks)
+            .With("@lastUpdatedAt", head.LastUpdatedAt.UtcTicks)
+            .With("@input", head.Input)
+            .With("@output", head.Output)
+            .With("@customStatus", head.CustomStatus)
+            .With("@failure", head.Failure is { } failure ? HistorySerializer.Serialize(failure) : null)
+            .With("@parentInstanceId", head.ParentInstanceId)
+            .With("@historyCount", sequence)
+            .ExecuteNonQuery();
+
+        foreach (var message in commit.OrchestrationMessages)
+        {
+            EnqueueToExisting(message, now, createOnStart: true);
+        }
+
+        foreach (var activity in commit.ActivityMessages)
+        {
+            InsertActivityMessage(activity, now);
+        }
+
+        // Messages that arrived during the episode are lockable now that the lock is gone.
+        _orchestrationEnqueued = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Enqueues a message if its instance exists. With <paramref name="createOnStart"/>, an <see cref="ExecutionStarted"/>
+    /// to an unknown instance creates its Pending head first; any other message to an unknown instance is dropped.
+    /// </summary>
+    private void EnqueueToExisting(OrchestrationMessage message, long now, bool createOnStart)
+    {
+        var exists = Command("SELECT 1 FROM Instances WHERE InstanceId = @id").With("@id", message.InstanceId).ExecuteScalar() is not null;
+        if (!exists)
+        {
+            if (!createOnStart || message.Event is not ExecutionStarted started)
+            {
+                LogMessageDropped(message.InstanceId, message.Event.GetType().Name);
+                return;
+            }
+
+            Command("""
+                INSERT INTO Instances (InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output,
+                    CustomStatus, Failure, ParentInstanceId, Version, HistoryCount, LockToken, LockExpiresAt)
+                VALUES (@id, @name, NULL, @status, @now, @now, @input, NULL, NULL, NULL, @parentInstanceId, 1, 0, NULL, NULL)
+                """)
+                .With("@id", message.InstanceId)
+                .With("@name", started.Name)
+                .With("@status", (int)OrchestrationRuntimeStatus.Pending)
+                .With("@now", now)
+                .With("@input", started.Input)
+                .With("@parentInstanceId", started.Parent?.InstanceId)
+                .ExecuteNonQuery();
+        }
+
+        InsertOrchestrationMessage(message, now);
+    }
+}

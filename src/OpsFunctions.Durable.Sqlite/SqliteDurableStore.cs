@@ -1,0 +1,378 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
+
+namespace OpsFunctions.Durable.Sqlite;
+
+/// <summary>
+/// An <see cref="IDurableStore"/> in one SQLite database file: the task hub of one machine, or of a few
+/// processes that share the file.
+/// </summary>
+/// <remarks>
+/// All writes of this instance go through one connection, one <c>BEGIN IMMEDIATE</c> transaction at a time;
+/// SQLite serializes the writers of other processes on the same file. Reads use their own connections and,
+/// thanks to WAL, never wait for a writer.
+/// </remarks>
+public sealed partial class SqliteDurableStore : IDurableStore
+{
+    private const int BusyTimeoutMilliseconds = 5000;
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
+    private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<SqliteDurableStore> _logger;
+    private readonly string _connectionString;
+    private readonly string _dataSource;
+    private readonly bool _readsUseWriter;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly WorkSignal _orchestrationSignal = new();
+    private readonly WorkSignal _activitySignal = new();
+    private SqliteConnection? _writer;
+    private SqliteTransaction? _transaction;
+    private bool _orchestrationEnqueued;
+    private bool _activityEnqueued;
+    private volatile bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteDurableStore"/> class.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="timeProvider">The clock that judges visibility and lock expiry.</param>
+    /// <param name="logger">The logger.</param>
+    public SqliteDurableStore(SqliteStoreOptions options, TimeProvider timeProvider, ILogger<SqliteDurableStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString);
+
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = false };
+        _dataSource = builder.DataSource;
+
+        // A private in-memory or temporary database lives in one connection, so reads must share the writer's.
+        var privateMemory = builder.Mode == SqliteOpenMode.Memory && builder.Cache != SqliteCacheMode.Shared;
+        _readsUseWriter = string.IsNullOrEmpty(_dataSource)
+            || string.Equals(_dataSource, ":memory:", StringComparison.Ordinal)
+            || privateMemory;
+        _connectionString = builder.ToString();
+    }
+
+    /// <inheritdoc/>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Initialize();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task WaitForWorkAsync(WorkItemKind kind, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var signal = kind switch
+        {
+            WorkItemKind.Orchestration => _orchestrationSignal,
+            WorkItemKind.Activity => _activitySignal,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown work item kind."),
+        };
+
+        // Begin the wait before reading the due time, so an enqueue in between still wakes it.
+        var signaled = signal.BeginWait();
+        if (signaled.IsCompleted || maxWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow().UtcTicks;
+        var due = await ReadAsync(connection => ReadNextDue(connection, kind, now), cancellationToken).ConfigureAwait(false);
+        var delay = maxWait < LongestWait ? maxWait : LongestWait;
+        if (due is { } dueTicks && TimeSpan.FromTicks(dueTicks - now) < delay)
+        {
+            delay = TimeSpan.FromTicks(dueTicks - now);
+        }
+
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delayed = Task.Delay(delay, _timeProvider, delayCancellation.Token);
+        await Task.WhenAny(signaled, delayed).ConfigureAwait(false);
+        await delayCancellation.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            _commands.Clear();
+            _writer?.Dispose();
+            _writer = null;
+            CloseReaders();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private static long? ReadNextDue(SqliteConnection connection, WorkItemKind kind, long now)
+    {
+        using var command = connection.CreateCommand();
+
+        // Activity locks move VisibleAt to the lock's expiry, so VisibleAt alone says when a message is due.
+        command.CommandText = kind == WorkItemKind.Orchestration
+            ? """
+              SELECT MIN(Due) FROM (
+                  SELECT MIN(VisibleAt) AS Due FROM OrchestrationMessages WHERE VisibleAt > @now
+                  UNION ALL
+                  SELECT MIN(i.LockExpiresAt) FROM Instances AS i
+                  WHERE i.LockExpiresAt > @now
+                    AND EXISTS (SELECT 1 FROM OrchestrationMessages AS m WHERE m.InstanceId = i.InstanceId))
+              """
+            : "SELECT MIN(VisibleAt) FROM ActivityMessages WHERE VisibleAt > @now";
+        command.With("@now", now);
+        return command.ExecuteScalar() is long due ? due : null;
+    }
+
+    private static InstanceRecord ReadHead(SqliteDataReader reader) => new(reader.GetString(0), reader.GetString(1))
+    {
+        ExecutionId = reader.GetStringOrNull(2),
+        Status = (OrchestrationRuntimeStatus)reader.GetInt32(3),
+        CreatedAt = FromTicks(reader.GetInt64(4)),
+        LastUpdatedAt = FromTicks(reader.GetInt64(5)),
+        Input = reader.GetStringOrNull(6),
+        Output = reader.GetStringOrNull(7),
+        CustomStatus = reader.GetStringOrNull(8),
+        Failure = reader.GetStringOrNull(9) is { } failure ? HistorySerializer.DeserializeFailure(failure) : null,
+        ParentInstanceId = reader.GetStringOrNull(10),
+        Version = FormatVersion(reader.GetInt64(11)),
+    };
+
+    private static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
+
+    private static string FormatVersion(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    private static long ParseId(string messageId) => long.Parse(messageId, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static bool HasEnded(OrchestrationRuntimeStatus status) => status is OrchestrationRuntimeStatus.Completed
+        or OrchestrationRuntimeStatus.Failed
+        or OrchestrationRuntimeStatus.Terminated;
+
+    private long Now() => _timeProvider.GetUtcNow().UtcTicks;
+
+    private void Initialize()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_writer is not null)
+        {
+            return;
+        }
+
+        if (!_readsUseWriter && Path.GetDirectoryName(Path.GetFullPath(_dataSource)) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            var synchronous = _options.DurableCommits ? "FULL" : "NORMAL";
+            connection.Execute($"PRAGMA busy_timeout={BusyTimeoutMilliseconds};");
+            var journalMode = Convert.ToString(connection.Scalar("PRAGMA journal_mode=WAL;"), CultureInfo.InvariantCulture);
+            connection.Execute($"PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=OFF;");
+            using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = SqliteSchema.Create;
+                command.ExecuteNonQuery();
+                transaction.Commit();
+            }
+
+            _writer = connection;
+            LogOpened(_dataSource, journalMode ?? "unknown", synchronous);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private SqliteConnection Writer()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _writer ?? throw new InvalidOperationException("The SQLite store is not initialized: call InitializeAsync first.");
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction, then wakes the waiters of the queues it wrote to.</summary>
+    private async Task<T> WriteAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return RunTransaction(work);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private T RunTransaction<T>(Func<T> work)
+    {
+        var writer = Writer();
+        _orchestrationEnqueued = false;
+        _activityEnqueued = false;
+        T result;
+        using (var transaction = writer.BeginTransaction(deferred: false))
+        {
+            _transaction = transaction;
+            try
+            {
+                result = work();
+                transaction.Commit();
+            }
+            finally
+            {
+                _transaction = null;
+            }
+        }
+
+        if (_orchestrationEnqueued)
+        {
+            _orchestrationSignal.Set();
+        }
+
+        if (_activityEnqueued)
+        {
+            _activitySignal.Set();
+        }
+
+        return result;
+    }
+
+    /// <summary>Gets the writer's prepared command for <paramref name="sql"/>, bound to the current transaction.</summary>
+    private SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Writer().CreateCommand();
+            command.CommandText = sql;
+            _commands.Add(sql, command);
+        }
+
+        command.Transaction = _transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
+    /// <summary>Gets a one-off writer command for SQL built per call, bound to the current transaction.</summary>
+    private SqliteCommand DynamicCommand()
+    {
+        var command = Writer().CreateCommand();
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        if (_readsUseWriter)
+        {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return read(Writer());
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        _ = Writer();
+        var connection = RentReader();
+        try
+        {
+            return read(connection);
+        }
+        finally
+        {
+            ReturnReader(connection);
+        }
+    }
+
+    private SqliteConnection RentReader()
+    {
+        if (_readers.TryTake(out var connection))
+        {
+            return connection;
+        }
+
+        connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            connection.Execute($"PRAGMA busy_timeout={BusyTimeoutMilliseconds};");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void ReturnReader(SqliteConnection connection)
+    {
+        _readers.Add(connection);
+        if (_disposed)
+        {
+            CloseReaders();
+        }
+    }
+
+    private void CloseReaders()
+    {
+        while (_readers.TryTake(out var connection))
+        {
+            connection.Dispose();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace OpsFunctions.Durable.Sqlite;
+
+/// <summary>
+/// The tables of a task hub. Times are INTEGER UTC ticks; events and messages are JSON from the history serializer.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>Creates what is missing; safe to run on every start.</summary>
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS Instances (
+            InstanceId TEXT NOT NULL PRIMARY KEY,
+            Name TEXT NOT NULL,
+            ExecutionId TEXT NULL,
+            Status INTEGER NOT NULL,
+            CreatedAt INTEGER NOT NULL,
+            LastUpdatedAt INTEGER NOT NULL,
+            Input TEXT NULL,
+            Output TEXT NULL,
+            CustomStatus TEXT NULL,
+            Failure TEXT NULL,
+            ParentInstanceId TEXT NULL,
+            Version INTEGER NOT NULL,
+            HistoryCount INTEGER NOT NULL,
+            LockToken TEXT NULL,
+            LockExpiresAt INTEGER NULL);
+        CREATE INDEX IF NOT EXISTS IX_Instances_CreatedAt ON Instances (CreatedAt, InstanceId);
+        CREATE INDEX IF NOT EXISTS IX_Instances_Status ON Instances (Status);
+        CREATE INDEX IF NOT EXISTS IX_Instances_LockExpiresAt ON Instances (LockExpiresAt) WHERE LockExpiresAt IS NOT NULL;
+
+        CREATE TABLE IF NOT EXISTS History (
+            InstanceId TEXT NOT NULL,
+            Sequence INTEGER NOT NULL,
+            Event TEXT NOT NULL,
+            PRIMARY KEY (InstanceId, Sequence)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS OrchestrationMessages (
+            Id INTEGER PRIMARY KEY AUTOINCREMENT,
+            InstanceId TEXT NOT NULL,
+            VisibleAt INTEGER NOT NULL,
+            DequeueCount INTEGER NOT NULL,
+            Message TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS IX_OrchestrationMessages_VisibleAt ON OrchestrationMessages (VisibleAt);
+        CREATE INDEX IF NOT EXISTS IX_OrchestrationMessages_InstanceId ON OrchestrationMessages (InstanceId, Id);
+
+        CREATE TABLE IF NOT EXISTS ActivityMessages (
+            Id INTEGER PRIMARY KEY AUTOINCREMENT,
+            InstanceId TEXT NOT NULL,
+            VisibleAt INTEGER NOT NULL,
+            LockToken TEXT NULL,
+            LockExpiresAt INTEGER NULL,
+            DequeueCount INTEGER NOT NULL,
+            Message TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS IX_ActivityMessages_VisibleAt ON ActivityMessages (VisibleAt);
+        CREATE INDEX IF NOT EXISTS IX_ActivityMessages_InstanceId ON ActivityMessages (InstanceId);
+        """;
+
+    /// <summary>The head columns, in the order <see cref="SqliteDurableStore"/> reads them.</summary>
+    public const string HeadColumns =
+        "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output, CustomStatus, Failure, ParentInstanceId, Version";
+
+    /// <summary>The head columns with the payloads left out.</summary>
+    public const string HeadColumnsWithoutPayloads =
+        "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, NULL, NULL, NULL, Failure, ParentInstanceId, Version";
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
+
+namespace OpsFunctions.Durable.Sqlite.Tests;
+
+/// <summary>
+/// What the conformance suite cannot see: the file, and several processes sharing it.
+/// </summary>
+public sealed class SqliteDurableStoreTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly SqliteTestDatabase _database = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task Reopen_SameFile_KeepsInstancesHistoryAndQueues()
+    {
+        var first = await _database.OpenAsync(_time, durableCommits: true);
+        await CreateAsync(first, "a");
+        var item = await first.TryLockOrchestrationAsync(Lease, 100, Ct);
+        await first.CompleteOrchestrationAsync(
+            item!,
+            new OrchestrationCommit(
+                item!.Instance! with { Status = OrchestrationRuntimeStatus.Running, CustomStatus = "\"step 1\"" },
+                [new TaskScheduled(1, "Act", null) { Timestamp = _time.GetUtcNow() }],
+                false,
+                [],
+                [new ActivityMessage("a", "exec-1", 1, "Act", null)]),
+            Ct);
+        await first.DisposeAsync();
+
+        var second = await _database.OpenAsync(_time);
+
+        var head = await second.GetInstanceAsync("a", includePayloads: true, Ct);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, head!.Status);
+        Assert.Equal("\"step 1\"", head.CustomStatus);
+        Assert.Equal(1, Assert.IsType<TaskScheduled>(Assert.Single(await second.ReadHistoryAsync("a", Ct))).TaskId);
+        Assert.Equal("Act", (await second.TryLockActivityAsync(Lease, Ct))!.Message.Name);
+    }
+
+    [Fact]
+    public async Task TryLockOrchestration_TwoStoresOnOneFile_NeverLockTheSameInstance()
+    {
+        var one = await _database.OpenAsync(_time);
+        var two = await _database.OpenAsync(_time);
+        const int count = 40;
+        for (var i = 0; i < count; i++)
+        {
+            await CreateAsync(i % 2 == 0 ? one : two, $"i{i}");
+        }
+
+        var locked = new ConcurrentBag<(int Store, string InstanceId)>();
+        async Task Drain(IDurableStore store, int number)
+        {
+            while (await store.TryLockOrchestrationAsync(Lease, 100, Ct) is { } item)
+            {
+                locked.Add((number, item.InstanceId));
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => Drain(one, 1), Ct), Task.Run(() => Drain(two, 2), Ct));
+
+        Assert.Equal(count, locked.Count);
+        Assert.Equal(count, locked.Select(l => l.InstanceId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task TryLockActivity_TwoStoresOnOneFile_NeverLockTheSameMessage()
+    {
+        var one = await _database.OpenAsync(_time);
+        var two = await _database.OpenAsync(_time);
+        const int count = 40;
+        await CreateAsync(one, "a");
+        var item = await one.TryLockOrchestrationAsync(Lease, 100, Ct);
+        var activities = Enumerable.Range(0, count).Select(i => new ActivityMessage("a", "exec-1", i, "Act", null)).ToArray();
+        await one.CompleteOrchestrationAsync(item!, new OrchestrationCommit(item!.Instance!, [], false, [], activities), Ct);
+
+        var locked = new ConcurrentBag<ActivityWorkItem>();
+        async Task Drain(IDurableStore store)
+        {
+            while (await store.TryLockActivityAsync(Lease, Ct) is { } activity)
+            {
+                locked.Add(activity);
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => Drain(one), Ct), Task.Run(() => Drain(two), Ct));
+
+        Assert.Equal(count, locked.Count);
+        Assert.Equal(count, locked.Select(l => l.MessageId).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, count), locked.Select(l => l.Message.TaskId).Order());
+    }
+
+    [Fact]
+    public async Task Store_InMemoryDatabase_Works()
+    {
+        await using var store = new SqliteDurableStore(
+            new SqliteStoreOptions { ConnectionString = "Data Source=:memory:" }, _time, NullLogger<SqliteDurableStore>.Instance);
+        await store.InitializeAsync(Ct);
+
+        await CreateAsync(store, "a");
+
+        Assert.NotNull(await store.GetInstanceAsync("a", includePayloads: false, Ct));
+        Assert.Single((await store.QueryInstancesAsync(new InstanceFilter(), Ct)).Instances);
+        Assert.Equal("a", (await store.TryLockOrchestrationAsync(Lease, 100, Ct))!.InstanceId);
+    }
+
+    [Fact]
+    public async Task Store_NotInitialized_ThrowsInvalidOperation()
+    {
+        await using var store = new SqliteDurableStore(
+            new SqliteStoreOptions { ConnectionString = _database.ConnectionString }, _time, NullLogger<SqliteDurableStore>.Instance);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.TryLockActivityAsync(Lease, Ct));
+    }
+
+    [Fact]
+    public async Task UseSqlite_Registered_CreatesTheStoreWithTheDiClock()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddDurableTask().UseSqlite(_database.ConnectionString, o => o.DurableCommits = true);
+        var factory = Assert.Single(services, d => d.ServiceType == typeof(IDurableStore)).ImplementationFactory!;
+
+        await using var store = Assert.IsType<SqliteDurableStore>(factory(new SingleServiceProvider(_time)));
+        await store.InitializeAsync(Ct);
+        await store.CreateInstanceAsync(
+            new InstanceRecord("a", "Orchestrator"),
+            new OrchestrationMessage("a", null, new ExecutionStarted("Orchestrator", "exec-1", null) { Timestamp = _time.GetUtcNow() })
+            {
+                VisibleAt = _time.GetUtcNow().AddSeconds(10),
+            },
+            Ct);
+
+        // On the wall clock the start would long be due; on the registered fake clock it is not yet.
+        Assert.Null(await store.TryLockOrchestrationAsync(Lease, 100, Ct));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.NotNull(await store.TryLockOrchestrationAsync(Lease, 100, Ct));
+    }
+
+    private Task CreateAsync(IDurableStore store, string instanceId) => store.CreateInstanceAsync(
+        new InstanceRecord(instanceId, "Orchestrator") { CreatedAt = _time.GetUtcNow(), LastUpdatedAt = _time.GetUtcNow() },
+        new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", null) { Timestamp = _time.GetUtcNow() }),
+        Ct);
+
+    private sealed class SingleServiceProvider(TimeProvider timeProvider) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(TimeProvider) ? timeProvider : null;
+    }
+}

@@ -18,7 +18,7 @@ public sealed partial class SqliteDurableStore
     }
 
     /// <inheritdoc/>
-    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    public Task<string> CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(commit);
@@ -120,7 +120,7 @@ public sealed partial class SqliteDurableStore
         }
     }
 
-    private bool CompleteOrchestration(OrchestrationWorkItem workItem, OrchestrationCommit commit)
+    private string CompleteOrchestration(OrchestrationWorkItem workItem, OrchestrationCommit commit)
     {
         var now = Now();
         var instanceId = workItem.InstanceId;
@@ -206,7 +206,7 @@ public sealed partial class SqliteDurableStore
 
         // Messages that arrived during the episode are lockable now that the lock is gone.
         _orchestrationEnqueued = true;
-        return true;
+        return FormatVersion(version + 1);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using OpsFunctions.Durable.Client;
+using OpsFunctions.Testing.Hosting;
 
 namespace OpsFunctions.Durable.Tests;
 
@@ -53,7 +54,7 @@ public sealed class ActivityTests : OrchestrationTestBase
     public async Task CallActivityAsync_UncaughtFailure_FailsInstanceWithDetails()
     {
         await using var host = await CreateSut(tasks => tasks
-            .AddActivityFunc<string, string>("Boom", (_, _) => throw new InvalidOperationException("disk full"))
+            .AddActivityFunc<string, string>("Boom", (_, _) => Throw<string>(new InvalidOperationException("disk full")))
             .AddOrchestratorFunc<string, string>("Caller", (context, _) => context.CallActivityAsync<string>("Boom")));
 
         var result = await RunAsync(host, "Caller");
@@ -71,7 +72,7 @@ public sealed class ActivityTests : OrchestrationTestBase
     public async Task CallActivityAsync_CaughtFailure_OrchestratorSeesFailureDetails()
     {
         await using var host = await CreateSut(tasks => tasks
-            .AddActivityFunc<string, string>("Boom", (_, _) => throw new ArgumentException("bad host"))
+            .AddActivityFunc<string, string>("Boom", (_, _) => Throw<string>(new ArgumentException("bad host")))
             .AddOrchestratorFunc<string, string>("Caller", async (context, _) =>
             {
                 try
@@ -137,7 +138,7 @@ public sealed class ActivityTests : OrchestrationTestBase
             .AddActivityFunc<string, string>("AlwaysFails", (_, _) =>
             {
                 Interlocked.Increment(ref calls);
-                throw new InvalidOperationException("down");
+                return Throw<string>(new InvalidOperationException("down"));
             })
             .AddOrchestratorFunc<string, string>("Retrying", (context, _) => context.CallActivityAsync<string>(
                 "AlwaysFails", null, TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromMinutes(1))))));
@@ -160,7 +161,7 @@ public sealed class ActivityTests : OrchestrationTestBase
             .AddActivityFunc<string, string>("Denied", (_, _) =>
             {
                 Interlocked.Increment(ref calls);
-                throw new UnauthorizedAccessException("403");
+                return Throw<string>(new UnauthorizedAccessException("403"));
             })
             .AddOrchestratorFunc<string, string>("Retrying", (context, _) => context.CallActivityAsync<string>(
                 "Denied",

@@ -108,4 +108,25 @@ public sealed class DeterminismTests : OrchestrationTestBase
 
         Assert.Equal(expected, seen.ToArray());
     }
+
+    [Fact]
+    public async Task AwaitOutsideContext_TaskDelay_FailsInstanceInsteadOfHanging()
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<string, string>("Sleepy", async (context, _) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(1), System.TimeProvider.System, CancellationToken.None);
+                return "resumed";
+            }));
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Sleepy", cancellation: Cancellation);
+
+        // The stray continuation is noticed at the next episode.
+        await host.WaitForIdleAsync(Cancellation);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), System.TimeProvider.System, Cancellation);
+        await host.Client.RaiseEventAsync(id, "Nudge", null, Cancellation);
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("did not come from the orchestration context", result.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+    }
 }

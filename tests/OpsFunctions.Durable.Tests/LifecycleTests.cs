@@ -245,7 +245,7 @@ public sealed class LifecycleTests : OrchestrationTestBase
     {
         await using var host = await CreateSut(tasks => tasks
             .AddOrchestratorFunc<string, string>("Echo", (_, input) => Task.FromResult(input))
-            .AddOrchestratorFunc<string, string>("Fail", (_, _) => throw new InvalidOperationException("x")));
+            .AddOrchestratorFunc<string, string>("Fail", (_, _) => Throw<Task<string>>(new InvalidOperationException("x"))));
         await RunAsync(host, "Echo", "a");
         await RunAsync(host, "Echo", "b");
         await RunAsync(host, "Fail");

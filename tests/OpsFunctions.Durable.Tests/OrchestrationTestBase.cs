@@ -16,6 +16,9 @@ public abstract class OrchestrationTestBase
         return await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Cancellation);
     }
 
+    /// <summary>Throws from an expression lambda without making the registry's sync and async overloads ambiguous.</summary>
+    protected static T Throw<T>(Exception exception) => throw exception;
+
     protected static async Task<OrchestrationMetadata> GetAsync(DurableTestHost host, string instanceId)
         => await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, Cancellation)
             ?? throw new InvalidOperationException($"instance {instanceId} not found");

@@ -28,7 +28,7 @@ public sealed class SubOrchestrationTests : OrchestrationTestBase
     public async Task CallSubOrchestratorAsync_ChildFails_ParentSeesTaskFailedException()
     {
         await using var host = await CreateSut(tasks => tasks
-            .AddOrchestratorFunc<string, string>("Child", (_, _) => throw new InvalidOperationException("rollback failed"))
+            .AddOrchestratorFunc<string, string>("Child", (_, _) => Throw<Task<string>>(new InvalidOperationException("rollback failed")))
             .AddOrchestratorFunc<string, string>("Parent", async (context, _) =>
             {
                 try

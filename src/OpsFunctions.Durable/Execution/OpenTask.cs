@@ -19,8 +19,11 @@ internal abstract class OpenTask
 
 internal sealed class OpenTask<T>(string name) : OpenTask(name)
 {
-    // Continuations are posted to the replay scheduler instead of running inside the completing call.
-    private readonly TaskCompletionSource<T> _source = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run inline on the replay thread, in registration order: deterministic. Asynchronous
+    // continuations would send combinators such as Task.WhenAll through the thread pool, off the scheduler.
+#pragma warning disable VSTHRD112 // Not awaited by unrelated code: only orchestrator code on the replay thread.
+    private readonly TaskCompletionSource<T> _source = new();
+#pragma warning restore VSTHRD112
 
     public Task<T> Task => _source.Task;
 

@@ -173,6 +173,12 @@ internal sealed class OrchestrationExecutor
 
     private void CheckCompletion()
     {
+        if (_outcome is null && _scheduler.Violation is { } violation)
+        {
+            _outcome = ExecutionOutcome.Failed(new TaskFailureDetails(NonDeterminismException.ErrorType, violation));
+            return;
+        }
+
         if (_outcome is not null || _run is not { IsCompleted: true } run)
         {
             return;

@@ -7,8 +7,25 @@ namespace OpsFunctions.Durable.Execution;
 internal sealed class ReplaySynchronizationContext : SynchronizationContext
 {
     private readonly Queue<(SendOrPostCallback Callback, object? State)> _queue = new();
+    private int _ownerThreadId;
 
-    public override void Post(SendOrPostCallback d, object? state) => _queue.Enqueue((d, state));
+    /// <summary>Gets the error recorded when orchestrator code continued on another thread.</summary>
+    public string? Violation { get; private set; }
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        if (Environment.CurrentManagedThreadId != Volatile.Read(ref _ownerThreadId))
+        {
+            // Orchestrator code awaited something that did not come from its context (Task.Delay, I/O,
+            // CancelAsync, ConfigureAwait(false)): its continuation would run outside replay. The executor
+            // fails the instance with this message rather than run it nondeterministically.
+            Violation = "Orchestrator code awaited a task that did not come from the orchestration context, so it resumed outside replay. " +
+                "Use context.CreateTimer, context.CallActivityAsync and context.WaitForExternalEvent, and CancellationTokenSource.Cancel rather than CancelAsync.";
+            return;
+        }
+
+        _queue.Enqueue((d, state));
+    }
 
     public override void Send(SendOrPostCallback d, object? state)
         => throw new NotSupportedException("Orchestrator code cannot block on the replay scheduler.");
@@ -19,6 +36,7 @@ internal sealed class ReplaySynchronizationContext : SynchronizationContext
     public void Run(Action action)
     {
         var previous = Current;
+        Volatile.Write(ref _ownerThreadId, Environment.CurrentManagedThreadId);
         SetSynchronizationContext(this);
         try
         {
@@ -30,6 +48,7 @@ internal sealed class ReplaySynchronizationContext : SynchronizationContext
         }
         finally
         {
+            Volatile.Write(ref _ownerThreadId, 0);
             SetSynchronizationContext(previous);
         }
     }

@@ -4,12 +4,14 @@ using OpsFunctions.Durable.Storage;
 namespace OpsFunctions.Testing.Hosting;
 
 /// <summary>
-/// A store decorator that tells when the engine is idle: no work item in flight, and both dispatchers
-/// found their queue empty after the last change (a write, or the clock moving).
+/// A store decorator that tells when the engine is idle: no work item in flight, and each dispatcher
+/// found its queue empty after the last change that could have put work there (a write to that queue,
+/// a released lock, or the clock moving).
 /// </summary>
 internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
 {
-    private long _generation;
+    private long _orchestrationChanges;
+    private long _activityChanges;
     private long _inFlight;
     private long _orchestrationPolledAt = -1;
     private long _orchestrationEmptyAt = -1;
@@ -18,40 +20,30 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
     private TaskCompletionSource _wake = NewWake();
 
     public bool IsIdle
-    {
-        get
-        {
-            var generation = Interlocked.Read(ref _generation);
-            return Interlocked.Read(ref _inFlight) == 0
-                && Interlocked.Read(ref _orchestrationEmptyAt) >= generation
-                && Interlocked.Read(ref _activityEmptyAt) >= generation;
-        }
-    }
+        => Interlocked.Read(ref _inFlight) == 0
+            && Interlocked.Read(ref _orchestrationEmptyAt) >= Interlocked.Read(ref _orchestrationChanges)
+            && Interlocked.Read(ref _activityEmptyAt) >= Interlocked.Read(ref _activityChanges);
 
     public string Describe()
-        => $"{Interlocked.Read(ref _inFlight)} work item(s) in flight, change {Interlocked.Read(ref _generation)}, " +
-           $"orchestration queue last empty at change {Interlocked.Read(ref _orchestrationEmptyAt)}, " +
-           $"activity queue last empty at change {Interlocked.Read(ref _activityEmptyAt)}";
+        => $"{Interlocked.Read(ref _inFlight)} work item(s) in flight; orchestration queue changed {Interlocked.Read(ref _orchestrationChanges)} times, " +
+           $"last found empty after change {Interlocked.Read(ref _orchestrationEmptyAt)}; activity queue changed {Interlocked.Read(ref _activityChanges)} times, " +
+           $"last found empty after change {Interlocked.Read(ref _activityEmptyAt)}";
 
     /// <summary>Marks the clock as about to move: both queues must be polled again before the engine counts as idle.</summary>
-    public void MarkTimeChanged()
-    {
-        Changed();
-        Interlocked.Exchange(ref _wake, NewWake()).TrySetResult();
-    }
+    public void MarkTimeChanged() => Changed(orchestrations: true, activities: true);
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
     public async Task CreateInstanceAsync(InstanceRecord instance, OrchestrationMessage startMessage, CancellationToken cancellationToken)
     {
         await inner.CreateInstanceAsync(instance, startMessage, cancellationToken);
-        Changed();
+        Changed(orchestrations: true, activities: false);
     }
 
     public async Task<Durable.OrchestrationRuntimeStatus?> SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken)
     {
         var status = await inner.SendMessageAsync(message, cancellationToken);
-        Changed();
+        Changed(orchestrations: true, activities: false);
         return status;
     }
 
@@ -69,7 +61,7 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
 
     public async Task<OrchestrationWorkItem?> TryLockOrchestrationAsync(TimeSpan lease, int maxMessages, CancellationToken cancellationToken)
     {
-        var generation = Interlocked.Read(ref _generation);
+        var generation = Interlocked.Read(ref _orchestrationChanges);
         Interlocked.Exchange(ref _orchestrationPolledAt, generation);
         var workItem = await inner.TryLockOrchestrationAsync(lease, maxMessages, cancellationToken);
         Track(workItem, ref _orchestrationEmptyAt, generation);
@@ -84,7 +76,7 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
         }
         finally
         {
-            Done();
+            Done(orchestrations: true, activities: commit.ActivityMessages.Count > 0);
         }
     }
 
@@ -96,13 +88,13 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
         }
         finally
         {
-            Done();
+            Done(orchestrations: true, activities: false);
         }
     }
 
     public async Task<ActivityWorkItem?> TryLockActivityAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
-        var generation = Interlocked.Read(ref _generation);
+        var generation = Interlocked.Read(ref _activityChanges);
         Interlocked.Exchange(ref _activityPolledAt, generation);
         var workItem = await inner.TryLockActivityAsync(lease, cancellationToken);
         Track(workItem, ref _activityEmptyAt, generation);
@@ -120,7 +112,7 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
         }
         finally
         {
-            Done();
+            Done(orchestrations: true, activities: false);
         }
     }
 
@@ -132,15 +124,17 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
         }
         finally
         {
-            Done();
+            Done(orchestrations: false, activities: true);
         }
     }
 
     public async Task WaitForWorkAsync(WorkItemKind kind, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var wake = Volatile.Read(ref _wake).Task;
-        var polledAt = kind == WorkItemKind.Orchestration ? Interlocked.Read(ref _orchestrationPolledAt) : Interlocked.Read(ref _activityPolledAt);
-        if (polledAt != Interlocked.Read(ref _generation))
+        var (polledAt, changes) = kind == WorkItemKind.Orchestration
+            ? (Interlocked.Read(ref _orchestrationPolledAt), Interlocked.Read(ref _orchestrationChanges))
+            : (Interlocked.Read(ref _activityPolledAt), Interlocked.Read(ref _activityChanges));
+        if (polledAt != changes)
         {
             // Something changed since this queue was last polled: poll again rather than sleep.
             return;
@@ -177,13 +171,31 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
         }
     }
 
-    private void Done()
+    private void Done(bool orchestrations, bool activities)
     {
-        Changed();
+        // Count the change before the item leaves flight, so there is no moment that looks idle in between.
+        Changed(orchestrations, activities);
         Interlocked.Decrement(ref _inFlight);
     }
 
-    private void Changed() => Interlocked.Increment(ref _generation);
+    /// <summary>
+    /// Counts a change and wakes every waiting dispatcher: the store's own signal may have fired before the
+    /// change was counted, and a dispatcher that polled in between must not sleep through it.
+    /// </summary>
+    private void Changed(bool orchestrations, bool activities)
+    {
+        if (orchestrations)
+        {
+            Interlocked.Increment(ref _orchestrationChanges);
+        }
+
+        if (activities)
+        {
+            Interlocked.Increment(ref _activityChanges);
+        }
+
+        Interlocked.Exchange(ref _wake, NewWake()).TrySetResult();
+    }
 
     private static void InterlockedMax(ref long target, long value)
     {

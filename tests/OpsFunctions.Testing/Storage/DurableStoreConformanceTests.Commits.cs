@@ -21,10 +21,11 @@ public abstract partial class DurableStoreConformanceTests
             Instance = item.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1", CustomStatus = "\"busy\"" },
         };
 
-        await store.CompleteOrchestrationAsync(item, commit, Ct);
+        var newVersion = await store.CompleteOrchestrationAsync(item, commit, Ct);
 
         var head = await store.GetInstanceAsync("a", includePayloads: true, Ct);
-        Assert.Equal(OrchestrationRuntimeStatus.Running, head!.Status);
+        Assert.Equal(newVersion, head!.Version);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, head.Status);
         Assert.Equal("exec-1", head.ExecutionId);
         Assert.Equal("\"busy\"", head.CustomStatus);
         Assert.NotEqual(item.Instance!.Version, head.Version);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 filter=()
 if [[ "${1:-}" == "--fast" ]]; then
-  filter=(--filter "Category!=EndToEnd")
+  filter=(--filter-not-trait "Category=EndToEnd")
 fi
 
 results="$(mktemp -d)"
@@ -22,8 +22,9 @@ if ! dotnet build OpsFunctions.sln -c Release -warnaserror -nologo -clp:ErrorsOn
 fi
 
 status=0
-dotnet test OpsFunctions.sln -c Release --no-build -nologo "${filter[@]}" \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+# xUnit v3 on Microsoft.Testing.Platform (global.json); each test project writes its own TRX file.
+dotnet test --solution OpsFunctions.sln -c Release --no-build "${filter[@]}" \
+  --report-xunit-trx --results-directory "$results" || status=$?
 
 passed=0 failed=0 skipped=0 files=0
 for trx in "$results"/*.trx; do

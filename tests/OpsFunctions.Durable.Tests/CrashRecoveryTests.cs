@@ -25,6 +25,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var database = Path.Combine(_directory, "crash.db");
         await using var store = new SqliteDurableStore(
             new SqliteStoreOptions { ConnectionString = $"Data Source={database}" }, TimeProvider.System, NullLogger<SqliteDurableStore>.Instance);
+        await store.InitializeAsync(Cancellation);
 
         using (var first = StartWorker(database, "start"))
         {

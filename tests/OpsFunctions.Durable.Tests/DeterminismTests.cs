@@ -110,21 +110,23 @@ public sealed class DeterminismTests : OrchestrationTestBase
     }
 
     [Fact]
-    public async Task AwaitOutsideContext_TaskDelay_FailsInstanceInsteadOfHanging()
+    public async Task AwaitOutsideContext_ForeignTask_FailsInstanceInsteadOfHanging()
     {
+        var gate = new TaskCompletionSource();
         await using var host = await CreateSut(tasks => tasks
-            .AddOrchestratorFunc<string, string>("Sleepy", async (context, _) =>
+            .AddOrchestratorFunc<string, string>("Gated", async (context, _) =>
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(1), System.TimeProvider.System, CancellationToken.None);
+                await gate.Task;
                 return "resumed";
             }));
 
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Sleepy", cancellation: Cancellation);
-
-        // The stray continuation is noticed at the next episode.
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Gated", cancellation: Cancellation);
         await host.WaitForIdleAsync(Cancellation);
-        await Task.Delay(TimeSpan.FromMilliseconds(50), System.TimeProvider.System, Cancellation);
+
+        // Completed from the test's thread: the continuation is posted from outside the replay thread.
+        gate.SetResult();
         await host.Client.RaiseEventAsync(id, "Nudge", null, Cancellation);
+
         var result = await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation);
         Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
         Assert.Contains("did not come from the orchestration context", result.FailureDetails?.ErrorMessage, StringComparison.Ordinal);

@@ -27,7 +27,11 @@ public sealed partial class SqliteDurableStore : IDurableStore
     private readonly string _connectionString;
     private readonly string _dataSource;
     private readonly bool _readsUseWriter;
+    private const int MaxWritesPerCommit = 256;
+    private const string WriteSavepoint = "write";
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ConcurrentQueue<PendingWrite> _pendingWrites = new();
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private readonly WorkSignal _orchestrationSignal = new();
@@ -240,38 +244,84 @@ public sealed partial class SqliteDurableStore : IDurableStore
         return _writer ?? throw new InvalidOperationException("The SQLite store is not initialized: call InitializeAsync first.");
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction, then wakes the waiters of the queues it wrote to.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction, then wakes the waiters of the queues it wrote to.
+    /// </summary>
+    /// <remarks>
+    /// Group commit: writes queue up, and whichever caller holds the gate runs every queued write in one
+    /// transaction, each under its own savepoint, so a failing write rolls back alone and the others share
+    /// one commit. The wait for the gate takes no cancellation: a queued write runs whatever its caller does,
+    /// and the caller learns its outcome.
+    /// </remarks>
     private async Task<T> WriteAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingWrite<T>(work);
+        _pendingWrites.Enqueue(write);
+        await _writeGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            return RunTransaction(work);
+            if (!write.IsDone)
+            {
+                RunBatch();
+            }
         }
         finally
         {
             _writeGate.Release();
         }
+
+        return await write.Task.ConfigureAwait(false);
     }
 
-    private T RunTransaction<T>(Func<T> work)
+    private void RunBatch()
     {
-        var writer = Writer();
+        var batch = new List<PendingWrite>();
+        while (batch.Count < MaxWritesPerCommit && _pendingWrites.TryDequeue(out var queued))
+        {
+            batch.Add(queued);
+        }
+
         _orchestrationEnqueued = false;
         _activityEnqueued = false;
-        T result;
-        using (var transaction = writer.BeginTransaction(deferred: false))
+        try
         {
+            using var transaction = Writer().BeginTransaction(deferred: false);
             _transaction = transaction;
             try
             {
-                result = work();
+                foreach (var write in batch)
+                {
+                    transaction.Save(WriteSavepoint);
+                    try
+                    {
+                        write.Run();
+                        transaction.Release(WriteSavepoint);
+                    }
+                    catch (Exception exception)
+                    {
+                        transaction.Rollback(WriteSavepoint);
+                        transaction.Release(WriteSavepoint);
+                        write.Fail(exception);
+                    }
+                }
+
                 transaction.Commit();
             }
             finally
             {
                 _transaction = null;
             }
+        }
+        catch (Exception exception)
+        {
+            // The transaction could not begin or commit: no write of the batch took effect.
+            foreach (var write in batch)
+            {
+                write.Fail(exception);
+            }
+
+            return;
         }
 
         if (_orchestrationEnqueued)
@@ -284,7 +334,10 @@ public sealed partial class SqliteDurableStore : IDurableStore
             _activitySignal.Set();
         }
 
-        return result;
+        foreach (var write in batch)
+        {
+            write.Publish();
+        }
     }
 
     /// <summary>Gets the writer's prepared command for <paramref name="sql"/>, bound to the current transaction.</summary>

@@ -11,6 +11,7 @@ namespace OpsFunctions.Durable.Worker;
 /// </summary>
 internal sealed partial class DurableTaskWorker : BackgroundService
 {
+    private const int PollersPerQueue = 4;
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
 
     private readonly IDurableStore _store;
@@ -69,6 +70,29 @@ internal sealed partial class DurableTaskWorker : BackgroundService
     {
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         var running = new HashSet<Task>();
+
+        // Several loops lock at once, so a store that batches writes takes their locks in one commit.
+        var pollers = Math.Min(concurrency, PollersPerQueue);
+        await Task.WhenAll(Enumerable.Range(0, pollers).Select(_ => PollAsync(kind, slots, running, tryLock, process, stoppingToken))).ConfigureAwait(false);
+
+        Task[] remaining;
+        lock (running)
+        {
+            remaining = [.. running];
+        }
+
+        await Task.WhenAll(remaining).ConfigureAwait(false);
+    }
+
+    private async Task PollAsync<TWorkItem>(
+        WorkItemKind kind,
+        SemaphoreSlim slots,
+        HashSet<Task> running,
+        Func<CancellationToken, Task<TWorkItem?>> tryLock,
+        Func<TWorkItem, CancellationToken, Task> process,
+        CancellationToken stoppingToken)
+        where TWorkItem : class
+    {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -118,14 +142,6 @@ internal sealed partial class DurableTaskWorker : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-
-        Task[] remaining;
-        lock (running)
-        {
-            remaining = [.. running];
-        }
-
-        await Task.WhenAll(remaining).ConfigureAwait(false);
     }
 
     private async Task ProcessOrchestrationAsync(OrchestrationWorkItem workItem, CancellationToken stoppingToken)

@@ -29,6 +29,9 @@ public sealed class CrashRecoveryTests : IDisposable
 
         using (var first = StartWorker(database, "start"))
         {
+            // Kill only once every instance exists, so the restart has all 200 to finish.
+            var scheduled = await first.StandardOutput.ReadLineAsync(Cancellation).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
+            Assert.Equal($"scheduled {Instances}", scheduled);
             await WaitUntilAsync(async () => await CountCompletedAsync(store) >= 10, TimeSpan.FromSeconds(60));
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync(Cancellation);

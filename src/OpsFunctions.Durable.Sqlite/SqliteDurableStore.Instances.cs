@@ -257,17 +257,7 @@ public sealed partial class SqliteDurableStore
                 ParentInstanceId = excluded.ParentInstanceId, Version = Instances.Version + 1, HistoryCount = 0,
                 LockToken = NULL, LockExpiresAt = NULL
             """)
-            .With("@id", id)
-            .With("@name", instance.Name)
-            .With("@executionId", instance.ExecutionId)
-            .With("@status", (int)OrchestrationRuntimeStatus.Pending)
-            .With("@createdAt", instance.CreatedAt.UtcTicks)
-            .With("@lastUpdatedAt", instance.LastUpdatedAt.UtcTicks)
-            .With("@input", instance.Input)
-            .With("@output", instance.Output)
-            .With("@customStatus", instance.CustomStatus)
-            .With("@failure", instance.Failure is { } failure ? HistorySerializer.Serialize(failure) : null)
-            .With("@parentInstanceId", instance.ParentInstanceId)
+            .WithHead(instance with { Status = OrchestrationRuntimeStatus.Pending })
             .ExecuteNonQuery();
         InsertOrchestrationMessage(startMessage, now);
         return true;

@@ -182,17 +182,7 @@ public sealed partial class SqliteDurableStore
                 HistoryCount = @historyCount, LockToken = NULL, LockExpiresAt = NULL
             WHERE InstanceId = @id
             """)
-            .With("@id", instanceId)
-            .With("@name", head.Name)
-            .With("@executionId", head.ExecutionId)
-            .With("@status", (int)head.Status)
-            .With("@createdAt", head.CreatedAt.UtcTicks)
-            .With("@lastUpdatedAt", head.LastUpdatedAt.UtcTicks)
-            .With("@input", head.Input)
-            .With("@output", head.Output)
-            .With("@customStatus", head.CustomStatus)
-            .With("@failure", head.Failure is { } failure ? HistorySerializer.Serialize(failure) : null)
-            .With("@parentInstanceId", head.ParentInstanceId)
+            .WithHead(head)
             .With("@historyCount", sequence)
             .ExecuteNonQuery();
 

@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
 
 namespace OpsFunctions.Durable.Sqlite;
 
@@ -13,6 +15,21 @@ internal static class SqliteExtensions
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
     }
+
+    /// <summary>Binds the head columns of an instance row, <c>@id</c> through <c>@parentInstanceId</c>.</summary>
+    public static SqliteCommand WithHead(this SqliteCommand command, InstanceRecord head)
+        => command
+            .With("@id", head.InstanceId)
+            .With("@name", head.Name)
+            .With("@executionId", head.ExecutionId)
+            .With("@status", (int)head.Status)
+            .With("@createdAt", head.CreatedAt.UtcTicks)
+            .With("@lastUpdatedAt", head.LastUpdatedAt.UtcTicks)
+            .With("@input", head.Input)
+            .With("@output", head.Output)
+            .With("@customStatus", head.CustomStatus)
+            .With("@failure", head.Failure is { } failure ? HistorySerializer.Serialize(failure) : null)
+            .With("@parentInstanceId", head.ParentInstanceId);
 
     /// <summary>Reads a nullable text column.</summary>
     public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal)

@@ -137,6 +137,44 @@ public sealed class LifecycleTests : OrchestrationTestBase
     }
 
     [Fact]
+    public async Task RaiseEventAsync_BeforeScheduledStart_IsDeliveredOnceItStarts()
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<string, string>("Waiter", (context, _) => context.WaitForExternalEvent<string>("Go")));
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            "Waiter", null, new StartOrchestrationOptions(StartAt: host.TimeProvider.GetUtcNow().AddMinutes(5)), Cancellation);
+        await host.Client.RaiseEventAsync(id, "Go", "early", Cancellation);
+        await host.WaitForIdleAsync(Cancellation);
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await GetAsync(host, id)).RuntimeStatus);
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(5), Cancellation);
+
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation);
+        Assert.Equal("early", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task TerminateInstanceAsync_BeforeScheduledStart_NeverRuns()
+    {
+        var runs = 0;
+        await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<string, string>("Counted", (_, _) =>
+            {
+                Interlocked.Increment(ref runs);
+                return Task.FromResult("ran");
+            }));
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            "Counted", null, new StartOrchestrationOptions(StartAt: host.TimeProvider.GetUtcNow().AddMinutes(5)), Cancellation);
+        await host.Client.TerminateInstanceAsync(id, "cancelled", Cancellation);
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(10), Cancellation);
+
+        var result = await GetAsync(host, id);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, result.RuntimeStatus);
+        Assert.Equal(0, runs);
+    }
+
+    [Fact]
     public async Task UnregisteredOrchestrator_FailsInstanceNamingIt()
     {
         await using var host = await CreateSut(_ => { });

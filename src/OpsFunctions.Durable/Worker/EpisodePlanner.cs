@@ -54,25 +54,10 @@ internal sealed class EpisodePlanner(Func<string, string, OrchestrationExecutor>
             return;
         }
 
-        if (history.Started is null)
-        {
-            // Not started yet (a scheduled start): hold events and control requests until it does.
-            switch (historyEvent)
-            {
-                case EventRaised raised when !history.HasEvent(raised.EventId):
-                case ExecutionSuspended when !history.IsSuspended:
-                case ExecutionResumed when history.IsSuspended:
-                    episode.Add(historyEvent);
-                    break;
-                case ExecutionTerminated terminated:
-                    episode.Terminated = terminated;
-                    break;
-            }
-
-            return;
-        }
-
-        var currentExecution = string.Equals(message.ExecutionId, history.Started.ExecutionId, StringComparison.Ordinal);
+        // Before the start is processed (a scheduled start) there is no current execution: completions are
+        // stale and dropped, while events and control requests are held in history until it starts.
+        var currentExecution = history.Started is not null
+            && string.Equals(message.ExecutionId, history.Started.ExecutionId, StringComparison.Ordinal);
         switch (historyEvent)
         {
             case TaskCompleted e when currentExecution && history.IsAwaiting(e.TaskScheduledId):

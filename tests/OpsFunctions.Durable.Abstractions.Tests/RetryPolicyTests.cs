@@ -1,4 +1,4 @@
-namespace OpsFunctions.Durable.Tests;
+namespace OpsFunctions.Durable.Abstractions.Tests;
 
 public sealed class RetryPolicyTests
 {

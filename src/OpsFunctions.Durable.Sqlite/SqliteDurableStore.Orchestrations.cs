@@ -85,11 +85,12 @@ public sealed partial class SqliteDurableStore
 
             var lockToken = Guid.NewGuid().ToString("N");
             InstanceRecord head;
-            using (var reader = Command($"UPDATE Instances SET LockToken = @token, LockExpiresAt = @expires WHERE InstanceId = @id RETURNING {SqliteSchema.HeadColumns}")
+            Command("UPDATE Instances SET LockToken = @token, LockExpiresAt = @expires WHERE InstanceId = @id")
                 .With("@id", instanceId)
                 .With("@token", lockToken)
                 .With("@expires", now + lease.Ticks)
-                .ExecuteReader())
+                .ExecuteNonQuery();
+            using (var reader = Command($"SELECT {SqliteSchema.HeadColumns} FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteReader())
             {
                 reader.Read();
                 head = ReadHead(reader);
@@ -99,10 +100,11 @@ public sealed partial class SqliteDurableStore
             // SQLite a hundred times more.
             var taken = new List<QueuedMessage>();
             long lastId = 0;
-            using (var reader = Command("SELECT Id, DequeueCount, Message FROM OrchestrationMessages WHERE InstanceId = @id AND VisibleAt <= @now ORDER BY Id LIMIT @max")
+            // A literal LIMIT lets SQLite stop at the first rows of the (InstanceId, Id) index; a bound one made this
+            // read seven times slower. The unary plus keeps the planner off the VisibleAt index.
+            using (var reader = Command(string.Create(CultureInfo.InvariantCulture, $"SELECT Id, DequeueCount, Message FROM OrchestrationMessages WHERE InstanceId = @id AND +VisibleAt <= @now ORDER BY Id LIMIT {maxMessages}"))
                 .With("@id", instanceId)
                 .With("@now", now)
-                .With("@max", maxMessages)
                 .ExecuteReader())
             {
                 while (reader.Read())
@@ -113,7 +115,7 @@ public sealed partial class SqliteDurableStore
                 }
             }
 
-            Command("UPDATE OrchestrationMessages SET DequeueCount = DequeueCount + 1 WHERE InstanceId = @id AND VisibleAt <= @now AND Id <= @lastId")
+            Command("UPDATE OrchestrationMessages SET DequeueCount = DequeueCount + 1 WHERE InstanceId = @id AND +VisibleAt <= @now AND Id <= @lastId")
                 .With("@id", instanceId)
                 .With("@now", now)
                 .With("@lastId", lastId)

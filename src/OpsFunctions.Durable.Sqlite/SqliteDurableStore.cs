@@ -163,9 +163,9 @@ public sealed partial class SqliteDurableStore : IDurableStore
               SELECT MIN(Due) FROM (
                   SELECT MIN(VisibleAt) AS Due FROM OrchestrationMessages WHERE VisibleAt > @now
                   UNION ALL
-                  SELECT MIN(i.LockExpiresAt) FROM Instances AS i
-                  WHERE i.LockExpiresAt > @now
-                    AND EXISTS (SELECT 1 FROM OrchestrationMessages AS m WHERE m.InstanceId = i.InstanceId))
+                  SELECT MIN(i.LockExpiresAt) FROM OrchestrationMessages AS m
+                  JOIN Instances AS i ON i.InstanceId = m.InstanceId
+                  WHERE i.LockExpiresAt > @now)
               """
             : "SELECT MIN(VisibleAt) FROM ActivityMessages WHERE VisibleAt > @now";
         command.With("@now", now);

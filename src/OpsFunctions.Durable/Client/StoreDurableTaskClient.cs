@@ -148,7 +148,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         while (true)
         {
             // Ask for the notification before reading, so a change between the read and the wait is not missed.
-            var changed = _notifier.WaitForChange(instanceId);
+            using var registration = _notifier.WaitForChange(instanceId);
             var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false)
                 ?? throw new InstanceNotFoundException(instanceId);
             if (done(metadata))
@@ -156,7 +156,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
                 return metadata;
             }
 
-            await Task.WhenAny(changed, Task.Delay(pollInterval, _timeProvider, cancellation)).ConfigureAwait(false);
+            await Task.WhenAny(registration.Changed, Task.Delay(pollInterval, _timeProvider, cancellation)).ConfigureAwait(false);
             cancellation.ThrowIfCancellationRequested();
             pollInterval = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, MaxPollInterval.Ticks));
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.Storage;
@@ -40,7 +41,8 @@ public static class DurableTaskServiceCollectionExtensions
         services.TryAddSingleton<OrchestrationProcessor>();
         services.TryAddSingleton<ActivityProcessor>();
         services.TryAddSingleton<DurableTaskClient, StoreDurableTaskClient>();
-        services.AddHostedService<DurableTaskWorker>();
+        // One worker however often AddDurableTask is called.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DurableTaskWorker>());
         return new DurableTaskBuilder(services);
     }
 

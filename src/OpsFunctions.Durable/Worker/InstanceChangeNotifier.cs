@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace OpsFunctions.Durable.Worker;
 
 /// <summary>
@@ -8,17 +6,75 @@ namespace OpsFunctions.Durable.Worker;
 /// </summary>
 internal sealed class InstanceChangeNotifier
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, List<TaskCompletionSource>> _waiters = new(StringComparer.Ordinal);
 
-    /// <summary>Gets a task that completes at the next change of <paramref name="instanceId"/>; ask before reading state.</summary>
-    public Task WaitForChange(string instanceId)
-        => _waiters.GetOrAdd(instanceId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    /// <summary>
+    /// Registers for the next change of <paramref name="instanceId"/>; register before reading state.
+    /// Dispose the registration when done waiting, so instances that never change again hold nothing.
+    /// </summary>
+    public Registration WaitForChange(string instanceId)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (!_waiters.TryGetValue(instanceId, out var list))
+            {
+                list = [];
+                _waiters.Add(instanceId, list);
+            }
+
+            list.Add(waiter);
+        }
+
+        return new Registration(this, instanceId, waiter);
+    }
 
     public void Notify(string instanceId)
     {
-        if (_waiters.TryRemove(instanceId, out var waiter))
+        List<TaskCompletionSource>? waiters;
+        lock (_lock)
+        {
+            if (!_waiters.Remove(instanceId, out waiters))
+            {
+                return;
+            }
+        }
+
+        foreach (var waiter in waiters)
         {
             waiter.TrySetResult();
         }
+    }
+
+    /// <summary>Gets the number of instances with waiters, for tests.</summary>
+    internal int WatchedInstances
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
+
+    private void Forget(string instanceId, TaskCompletionSource waiter)
+    {
+        lock (_lock)
+        {
+            if (_waiters.TryGetValue(instanceId, out var list) && list.Remove(waiter) && list.Count == 0)
+            {
+                _waiters.Remove(instanceId);
+            }
+        }
+    }
+
+    /// <summary>One client's wait for the next change of one instance.</summary>
+    internal readonly struct Registration(InstanceChangeNotifier notifier, string instanceId, TaskCompletionSource waiter) : IDisposable
+    {
+        public Task Changed => waiter.Task;
+
+        public void Dispose() => notifier.Forget(instanceId, waiter);
     }
 }

@@ -216,4 +216,32 @@ public sealed class ActivityTests : OrchestrationTestBase
         Assert.Equal(payload.Length + 1, result.ReadOutputAs<int>());
         Assert.Equal(payload, result.ReadInputAs<string>());
     }
+
+    [Fact]
+    public async Task CallActivityAsync_OutputNotSerializable_FailsTaskNamingActivity()
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddActivityFunc<string, object>("Bad", (_, _) => new Unserializable())
+            .AddOrchestratorFunc<string, string>("Caller", async (context, _) =>
+            {
+                try
+                {
+                    await context.CallActivityAsync<object>("Bad");
+                    return "no failure";
+                }
+                catch (TaskFailedException failure)
+                {
+                    return failure.FailureDetails.ErrorMessage;
+                }
+            }));
+
+        var result = await RunAsync(host, "Caller");
+
+        Assert.Contains("The output of activity 'Bad' does not serialize", result.ReadOutputAs<string>(), StringComparison.Ordinal);
+    }
+
+    private sealed class Unserializable
+    {
+        public string Value => throw new NotSupportedException("cannot read");
+    }
 }

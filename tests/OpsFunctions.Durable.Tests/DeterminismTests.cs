@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace OpsFunctions.Durable.Tests;
 
@@ -130,5 +132,61 @@ public sealed class DeterminismTests : OrchestrationTestBase
         var result = await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation);
         Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
         Assert.Contains("did not come from the orchestration context", result.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateReplaySafeLogger_AcrossReplays_WritesEachEntryOnce()
+    {
+        var sink = new CollectingLoggerProvider();
+        await using var host = await OpsFunctions.Testing.Hosting.DurableTestHost.StartAsync(
+            tasks => tasks
+                .AddActivityFunc<string, string>("Work", (_, _) => "done")
+                .AddOrchestratorFunc<string, string>("Chatty", async (context, _) =>
+                {
+                    var logger = context.CreateReplaySafeLogger("Chatty");
+#pragma warning disable CA1848, CA2254 // A test of the logger itself.
+                    logger.LogWarning("before");
+                    await context.CallActivityAsync<string>("Work");
+                    logger.LogWarning("after first");
+                    await context.CallActivityAsync<string>("Work");
+                    logger.LogWarning("after second");
+#pragma warning restore CA1848, CA2254
+                    return "ok";
+                }),
+            options =>
+            {
+                options.ConfigureEngine = engine => engine.MaxCachedOrchestrations = 0;
+                options.ConfigureServices = services => services.AddSingleton<ILoggerProvider>(sink);
+            },
+            Cancellation);
+
+        await RunAsync(host, "Chatty");
+
+        Assert.Equal(["before", "after first", "after second"], sink.Messages("Chatty"));
+    }
+
+    private sealed class CollectingLoggerProvider : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<(string Category, string Message)> _entries = new();
+
+        public IReadOnlyList<string> Messages(string category)
+            => _entries.Where(e => e.Category == category).Select(e => e.Message).ToList();
+
+        public ILogger CreateLogger(string categoryName) => new Collector(categoryName, _entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Collector(string category, ConcurrentQueue<(string, string)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+                => entries.Enqueue((category, formatter(state, exception)));
+        }
     }
 }

@@ -90,10 +90,12 @@ public sealed partial class SqliteDurableStore
                 .With("@token", lockToken)
                 .With("@expires", now + lease.Ticks)
                 .ExecuteNonQuery();
-            using (var reader = Command($"SELECT {SqliteSchema.HeadColumns} FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteReader())
+            long historyCount;
+            using (var reader = Command($"SELECT {SqliteSchema.HeadColumns}, HistoryCount FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteReader())
             {
                 reader.Read();
                 head = ReadHead(reader);
+                historyCount = reader.GetInt64(SqliteSchema.HeadColumnCount);
             }
 
             // Read, then count the dequeue of exactly those rows: an UPDATE ... RETURNING over a subquery costs
@@ -120,7 +122,8 @@ public sealed partial class SqliteDurableStore
                 .With("@now", now)
                 .With("@lastId", lastId)
                 .ExecuteNonQuery();
-            return new OrchestrationWorkItem(instanceId, lockToken, taken, head);
+            // The history length travels with the item: the commit's version check proves it is still right.
+            return new OrchestrationWorkItem(instanceId, lockToken, taken, head) { StoreState = historyCount };
         }
     }
 
@@ -128,28 +131,31 @@ public sealed partial class SqliteDurableStore
     {
         var now = Now();
         var instanceId = workItem.InstanceId;
-        long version;
-        long historyCount;
-        string? lockToken;
-        using (var reader = Command("SELECT Version, LockToken, HistoryCount FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteReader())
-        {
-            if (!reader.Read())
-            {
-                LogCommitConflict(instanceId, workItem.Instance?.Version, null);
-                throw new StoreConflictException($"Instance '{instanceId}' no longer exists.");
-            }
+        // Versions are opaque to callers; one this store did not issue simply matches no head.
+        var lockedVersion = long.TryParse(workItem.Instance?.Version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
+        var lockedHistoryCount = workItem.StoreState as long? ?? ReadHistoryCount(instanceId);
+        var historyCount = commit.ReplaceHistory ? commit.NewEvents.Count : lockedHistoryCount + commit.NewEvents.Count;
 
-            version = reader.GetInt64(0);
-            lockToken = reader.GetStringOrNull(1);
-            historyCount = reader.GetInt64(2);
-        }
-
-        var currentVersion = FormatVersion(version);
-        if (!string.Equals(workItem.Instance?.Version, currentVersion, StringComparison.Ordinal)
-            || !string.Equals(lockToken, workItem.LockToken, StringComparison.Ordinal))
+        // The head update is the version check: it is the first write, so a conflict leaves nothing to undo.
+        var updated = Command("""
+            UPDATE Instances SET Name = @name, ExecutionId = @executionId, Status = @status, CreatedAt = @createdAt,
+                LastUpdatedAt = @lastUpdatedAt, Input = @input, Output = @output, CustomStatus = @customStatus,
+                Failure = @failure, ParentInstanceId = @parentInstanceId, Version = Version + 1,
+                HistoryCount = @historyCount, LockToken = NULL, LockExpiresAt = NULL
+            WHERE InstanceId = @id AND Version = @version AND LockToken = @token
+            """)
+            .WithHead(commit.Instance)
+            .With("@historyCount", historyCount)
+            .With("@version", lockedVersion)
+            .With("@token", workItem.LockToken)
+            .ExecuteNonQuery();
+        if (updated == 0)
         {
-            LogCommitConflict(instanceId, workItem.Instance?.Version, currentVersion);
-            throw new StoreConflictException($"Instance '{instanceId}' changed or was locked again since the work item was locked.");
+            var current = Command("SELECT Version FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteScalar();
+            LogCommitConflict(instanceId, workItem.Instance?.Version, current is long version ? FormatVersion(version) : null);
+            throw new StoreConflictException(current is null
+                ? $"Instance '{instanceId}' no longer exists."
+                : $"Instance '{instanceId}' changed or was locked again since the work item was locked.");
         }
 
         foreach (var consumed in workItem.Messages)
@@ -160,33 +166,12 @@ public sealed partial class SqliteDurableStore
                 .ExecuteNonQuery();
         }
 
-        var sequence = historyCount;
         if (commit.ReplaceHistory)
         {
             Command("DELETE FROM History WHERE InstanceId = @id").With("@id", instanceId).ExecuteNonQuery();
-            sequence = 0;
         }
 
-        foreach (var historyEvent in commit.NewEvents)
-        {
-            Command("INSERT INTO History (InstanceId, Sequence, Event) VALUES (@id, @sequence, @event)")
-                .With("@id", instanceId)
-                .With("@sequence", sequence++)
-                .With("@event", HistorySerializer.Serialize(historyEvent))
-                .ExecuteNonQuery();
-        }
-
-        var head = commit.Instance;
-        Command("""
-            UPDATE Instances SET Name = @name, ExecutionId = @executionId, Status = @status, CreatedAt = @createdAt,
-                LastUpdatedAt = @lastUpdatedAt, Input = @input, Output = @output, CustomStatus = @customStatus,
-                Failure = @failure, ParentInstanceId = @parentInstanceId, Version = Version + 1,
-                HistoryCount = @historyCount, LockToken = NULL, LockExpiresAt = NULL
-            WHERE InstanceId = @id
-            """)
-            .WithHead(head)
-            .With("@historyCount", sequence)
-            .ExecuteNonQuery();
+        AppendHistory(instanceId, commit.ReplaceHistory ? 0 : lockedHistoryCount, commit.NewEvents);
 
         foreach (var message in commit.OrchestrationMessages)
         {
@@ -200,8 +185,29 @@ public sealed partial class SqliteDurableStore
 
         // Messages that arrived during the episode are lockable now that the lock is gone.
         _orchestrationEnqueued = true;
-        return FormatVersion(version + 1);
+        return FormatVersion(lockedVersion + 1);
     }
+
+    /// <summary>Inserts history rows a chunk per statement: one statement per event cost more than the rows.</summary>
+    private void AppendHistory(string instanceId, long firstSequence, IReadOnlyList<HistoryEvent> events)
+    {
+        for (var offset = 0; offset < events.Count; offset += HistoryRowsPerInsert)
+        {
+            var count = Math.Min(HistoryRowsPerInsert, events.Count - offset);
+            var command = Command(HistoryInsertSql(count)).With("@id", instanceId);
+            for (var i = 0; i < count; i++)
+            {
+                command
+                    .With(ParameterNames.Sequence[i], firstSequence + offset + i)
+                    .With(ParameterNames.Event[i], HistorySerializer.Serialize(events[offset + i]));
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private long ReadHistoryCount(string instanceId)
+        => Command("SELECT HistoryCount FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteScalar() as long? ?? 0;
 
     /// <summary>
     /// Enqueues a message if its instance exists. With <paramref name="createOnStart"/>, an <see cref="ExecutionStarted"/>

@@ -59,6 +59,9 @@ internal static class SqliteSchema
     public const string HeadColumns =
         "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output, CustomStatus, Failure, ParentInstanceId, Version";
 
+    /// <summary>The number of columns in <see cref="HeadColumns"/>.</summary>
+    public const int HeadColumnCount = 12;
+
     /// <summary>The head columns with the payloads left out.</summary>
     public const string HeadColumnsWithoutPayloads =
         "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, NULL, NULL, NULL, Failure, ParentInstanceId, Version";

@@ -135,6 +135,33 @@ public sealed class DeterminismTests : OrchestrationTestBase
     }
 
     [Fact]
+    public async Task Cache_ChainOfFiftyActivities_NeverReplays()
+    {
+        var replayed = 0;
+        await using var host = await CreateSut(tasks => tasks
+            .AddActivityFunc<int, int>("Inc", (_, n) => n + 1)
+            .AddOrchestratorFunc<int, int>("Long", async (context, _) =>
+            {
+                var value = 0;
+                for (var i = 0; i < 50; i++)
+                {
+                    value = await context.CallActivityAsync<int>("Inc", value);
+                    if (context.IsReplaying)
+                    {
+                        Interlocked.Increment(ref replayed);
+                    }
+                }
+
+                return value;
+            }));
+
+        var result = await RunAsync(host, "Long", 0);
+
+        Assert.Equal(50, result.ReadOutputAs<int>());
+        Assert.Equal(0, replayed);
+    }
+
+    [Fact]
     public async Task CreateReplaySafeLogger_AcrossReplays_WritesEachEntryOnce()
     {
         var sink = new CollectingLoggerProvider();

@@ -9,6 +9,8 @@ namespace OpsFunctions.Durable.Worker;
 /// </summary>
 internal sealed class OrchestrationCache
 {
+    private const int MaxCommitWaitMilliseconds = 100;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, LinkedListNode<OrchestrationSession>> _sessions = new(StringComparer.Ordinal);
     private readonly LinkedList<OrchestrationSession> _byRecency = new();
@@ -37,6 +39,7 @@ internal sealed class OrchestrationCache
     /// <summary>Takes the session of <paramref name="instanceId"/> if it reflects <paramref name="version"/>.</summary>
     public OrchestrationSession? TryTake(string instanceId, string? version)
     {
+        OrchestrationSession session;
         lock (_lock)
         {
             if (!_sessions.Remove(instanceId, out var node))
@@ -45,8 +48,33 @@ internal sealed class OrchestrationCache
             }
 
             _byRecency.Remove(node);
-            var fresh = _timeProvider.GetElapsedTime(node.Value.LastUsedTimestamp) <= _idleTimeout;
-            return fresh && string.Equals(node.Value.Version, version, StringComparison.Ordinal) ? node.Value : null;
+            session = node.Value;
+        }
+
+        // The previous episode's commit has landed (this work item could not be locked otherwise) but its worker
+        // may not have recorded the new version yet: a matter of microseconds.
+        // Real time bounds the spin, whatever clock the engine runs on.
+        var spin = default(SpinWait);
+        var waitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (session.IsCommitting && System.Diagnostics.Stopwatch.GetElapsedTime(waitStarted).TotalMilliseconds < MaxCommitWaitMilliseconds)
+        {
+            spin.SpinOnce();
+        }
+
+        var fresh = _timeProvider.GetElapsedTime(session.LastUsedTimestamp) <= _idleTimeout;
+        return !session.IsCommitting && fresh && string.Equals(session.Version, version, StringComparison.Ordinal) ? session : null;
+    }
+
+    /// <summary>Removes the session of <paramref name="instanceId"/> if it is <paramref name="session"/>.</summary>
+    public void Remove(string instanceId, OrchestrationSession session)
+    {
+        lock (_lock)
+        {
+            if (_sessions.TryGetValue(instanceId, out var node) && node.Value == session)
+            {
+                _sessions.Remove(instanceId);
+                _byRecency.Remove(node);
+            }
         }
     }
 

@@ -50,22 +50,42 @@ internal sealed partial class OrchestrationProcessor
 
         var session = _cache.TryTake(workItem.InstanceId, head.Version) ?? await LoadAsync(head, cancellationToken).ConfigureAwait(false);
         var commit = _planner.Plan(session, head, workItem.Messages, _timeProvider.GetUtcNow());
+        var cacheable = commit.NewEvents.Count > 0 && !session.History.IsEnded && session.Executor is not null;
+        if (cacheable)
+        {
+            // Cached before the commit: the next episode may start the moment the commit releases the lock.
+            session.IsCommitting = true;
+            _cache.Put(session);
+        }
+
         try
         {
             session.Version = await _store.CompleteOrchestrationAsync(workItem, commit, cancellationToken).ConfigureAwait(false);
         }
-        catch (StoreConflictException exception)
+        catch (Exception exception)
         {
+            // The session holds history the store did not take: no later work item may match it.
+            session.Version = null;
+            if (cacheable)
+            {
+                _cache.Remove(workItem.InstanceId, session);
+            }
+
+            if (exception is not StoreConflictException)
+            {
+                throw;
+            }
+
             LogConflict(workItem.InstanceId, exception.Message);
             return;
+        }
+        finally
+        {
+            session.IsCommitting = false;
         }
 
         _notifier.Notify(workItem.InstanceId);
         LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
-        if (commit.NewEvents.Count > 0 && !session.History.IsEnded && session.Executor is not null)
-        {
-            _cache.Put(session);
-        }
     }
 
     private async Task<OrchestrationSession> LoadAsync(InstanceRecord head, CancellationToken cancellationToken)

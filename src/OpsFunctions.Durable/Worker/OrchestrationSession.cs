@@ -8,6 +8,8 @@ namespace OpsFunctions.Durable.Worker;
 /// </summary>
 internal sealed class OrchestrationSession(string instanceId)
 {
+    private bool _isCommitting;
+
     public string InstanceId { get; } = instanceId;
 
     public InstanceHistory History { get; } = new();
@@ -19,6 +21,17 @@ internal sealed class OrchestrationSession(string instanceId)
     public string? Version { get; set; }
 
     public long LastUsedTimestamp { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the episode that produced this session is still committing; the
+    /// session waits in the cache meanwhile, so the next episode, which can start the moment the commit lands,
+    /// finds it.
+    /// </summary>
+    public bool IsCommitting
+    {
+        get => Volatile.Read(ref _isCommitting);
+        set => Volatile.Write(ref _isCommitting, value);
+    }
 
     public void StartNewExecution()
     {

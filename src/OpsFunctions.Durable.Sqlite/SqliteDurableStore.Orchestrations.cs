@@ -44,6 +44,17 @@ public sealed partial class SqliteDurableStore
                     .With("@token", workItem.LockToken)
                     .With("@until", Now() + retryAfter.Ticks)
                     .ExecuteNonQuery();
+                if (released > 0)
+                {
+                    // The attempt failed: count it on the messages it took.
+                    foreach (var taken in workItem.Messages)
+                    {
+                        Command("UPDATE OrchestrationMessages SET DequeueCount = DequeueCount + 1 WHERE Id = @messageId AND InstanceId = @id")
+                            .With("@messageId", ParseId(taken.MessageId))
+                            .With("@id", workItem.InstanceId)
+                            .ExecuteNonQuery();
+                    }
+                }
 
                 // Waiters recompute their due time with the new expiry.
                 _orchestrationEnqueued |= released > 0;
@@ -52,15 +63,22 @@ public sealed partial class SqliteDurableStore
             cancellationToken);
     }
 
+    /// <remarks>
+    /// A message's stored dequeue count is the number of failed attempts on it; the count reported is one more.
+    /// A failed attempt is counted when it shows: at abandon, or here, when the previous lock was left to expire
+    /// (its token is still set). The usual lock then complete costs no count update.
+    /// </remarks>
     private OrchestrationWorkItem? TryLockOrchestration(TimeSpan lease, int maxMessages)
     {
         var now = Now();
         while (true)
         {
             string instanceId;
-            bool hasHead;
-            using (var reader = Command("""
-                SELECT m.InstanceId, i.InstanceId FROM OrchestrationMessages AS m
+            InstanceRecord? head = null;
+            long historyCount = 0;
+            var expiredLock = false;
+            using (var reader = Command($"""
+                SELECT m.InstanceId, i.HistoryCount, i.LockToken, {SqliteSchema.JoinedHeadColumns} FROM OrchestrationMessages AS m
                 LEFT JOIN Instances AS i ON i.InstanceId = m.InstanceId
                 WHERE m.VisibleAt <= @now AND (i.LockExpiresAt IS NULL OR i.LockExpiresAt <= @now)
                 ORDER BY m.VisibleAt, m.Id
@@ -73,10 +91,15 @@ public sealed partial class SqliteDurableStore
                 }
 
                 instanceId = reader.GetString(0);
-                hasHead = !reader.IsDBNull(1);
+                if (!reader.IsDBNull(3))
+                {
+                    historyCount = reader.GetInt64(1);
+                    expiredLock = !reader.IsDBNull(2);
+                    head = ReadHead(reader, first: 3);
+                }
             }
 
-            if (!hasHead)
+            if (head is null)
             {
                 var deleted = Command("DELETE FROM OrchestrationMessages WHERE InstanceId = @id").With("@id", instanceId).ExecuteNonQuery();
                 LogOrphanMessagesDeleted(instanceId, deleted);
@@ -84,26 +107,22 @@ public sealed partial class SqliteDurableStore
             }
 
             var lockToken = Guid.NewGuid().ToString("N");
-            InstanceRecord head;
             Command("UPDATE Instances SET LockToken = @token, LockExpiresAt = @expires WHERE InstanceId = @id")
                 .With("@id", instanceId)
                 .With("@token", lockToken)
                 .With("@expires", now + lease.Ticks)
                 .ExecuteNonQuery();
-            long historyCount;
-            using (var reader = Command($"SELECT {SqliteSchema.HeadColumns}, HistoryCount FROM Instances WHERE InstanceId = @id").With("@id", instanceId).ExecuteReader())
+            if (expiredLock)
             {
-                reader.Read();
-                head = ReadHead(reader);
-                historyCount = reader.GetInt64(SqliteSchema.HeadColumnCount);
+                Command("UPDATE OrchestrationMessages SET DequeueCount = DequeueCount + 1 WHERE InstanceId = @id AND +VisibleAt <= @now")
+                    .With("@id", instanceId)
+                    .With("@now", now)
+                    .ExecuteNonQuery();
             }
 
-            // Read, then count the dequeue of exactly those rows: an UPDATE ... RETURNING over a subquery costs
-            // SQLite a hundred times more.
-            var taken = new List<QueuedMessage>();
-            long lastId = 0;
             // A literal LIMIT lets SQLite stop at the first rows of the (InstanceId, Id) index; a bound one made this
             // read seven times slower. The unary plus keeps the planner off the VisibleAt index.
+            var taken = new List<QueuedMessage>();
             using (var reader = Command(string.Create(CultureInfo.InvariantCulture, $"SELECT Id, DequeueCount, Message FROM OrchestrationMessages WHERE InstanceId = @id AND +VisibleAt <= @now ORDER BY Id LIMIT {maxMessages}"))
                 .With("@id", instanceId)
                 .With("@now", now)
@@ -111,17 +130,12 @@ public sealed partial class SqliteDurableStore
             {
                 while (reader.Read())
                 {
-                    lastId = reader.GetInt64(0);
+                    var id = reader.GetInt64(0);
                     var message = HistorySerializer.DeserializeOrchestrationMessage(reader.GetString(2));
-                    taken.Add(new QueuedMessage(lastId.ToString(CultureInfo.InvariantCulture), message, reader.GetInt32(1) + 1));
+                    taken.Add(new QueuedMessage(id.ToString(CultureInfo.InvariantCulture), message, reader.GetInt32(1) + 1));
                 }
             }
 
-            Command("UPDATE OrchestrationMessages SET DequeueCount = DequeueCount + 1 WHERE InstanceId = @id AND +VisibleAt <= @now AND Id <= @lastId")
-                .With("@id", instanceId)
-                .With("@now", now)
-                .With("@lastId", lastId)
-                .ExecuteNonQuery();
             // The history length travels with the item: the commit's version check proves it is still right.
             return new OrchestrationWorkItem(instanceId, lockToken, taken, head) { StoreState = historyCount };
         }

@@ -172,18 +172,19 @@ public sealed partial class SqliteDurableStore : IDurableStore
         return command.ExecuteScalar() is long due ? due : null;
     }
 
-    private static InstanceRecord ReadHead(SqliteDataReader reader) => new(reader.GetString(0), reader.GetString(1))
+    /// <summary>Reads the <see cref="SqliteSchema.HeadColumns"/> that start at column <paramref name="first"/>.</summary>
+    private static InstanceRecord ReadHead(SqliteDataReader reader, int first = 0) => new(reader.GetString(first), reader.GetString(first + 1))
     {
-        ExecutionId = reader.GetStringOrNull(2),
-        Status = (OrchestrationRuntimeStatus)reader.GetInt32(3),
-        CreatedAt = FromTicks(reader.GetInt64(4)),
-        LastUpdatedAt = FromTicks(reader.GetInt64(5)),
-        Input = reader.GetStringOrNull(6),
-        Output = reader.GetStringOrNull(7),
-        CustomStatus = reader.GetStringOrNull(8),
-        Failure = reader.GetStringOrNull(9) is { } failure ? HistorySerializer.DeserializeFailure(failure) : null,
-        ParentInstanceId = reader.GetStringOrNull(10),
-        Version = FormatVersion(reader.GetInt64(11)),
+        ExecutionId = reader.GetStringOrNull(first + 2),
+        Status = (OrchestrationRuntimeStatus)reader.GetInt32(first + 3),
+        CreatedAt = FromTicks(reader.GetInt64(first + 4)),
+        LastUpdatedAt = FromTicks(reader.GetInt64(first + 5)),
+        Input = reader.GetStringOrNull(first + 6),
+        Output = reader.GetStringOrNull(first + 7),
+        CustomStatus = reader.GetStringOrNull(first + 8),
+        Failure = reader.GetStringOrNull(first + 9) is { } failure ? HistorySerializer.DeserializeFailure(failure) : null,
+        ParentInstanceId = reader.GetStringOrNull(first + 10),
+        Version = FormatVersion(reader.GetInt64(first + 11)),
     };
 
     private static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);

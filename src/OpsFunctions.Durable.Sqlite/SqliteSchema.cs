@@ -59,6 +59,10 @@ internal static class SqliteSchema
     public const string HeadColumns =
         "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output, CustomStatus, Failure, ParentInstanceId, Version";
 
+    /// <summary>The head columns of the instance row aliased <c>i</c>, for joins.</summary>
+    public const string JoinedHeadColumns =
+        "i.InstanceId, i.Name, i.ExecutionId, i.Status, i.CreatedAt, i.LastUpdatedAt, i.Input, i.Output, i.CustomStatus, i.Failure, i.ParentInstanceId, i.Version";
+
     /// <summary>The number of columns in <see cref="HeadColumns"/>.</summary>
     public const int HeadColumnCount = 12;
 

@@ -18,4 +18,7 @@ public sealed partial class SqliteDurableStore
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "The commit of instance {InstanceId} lost its lock or version (locked at version {LockedVersion}, now {CurrentVersion})")]
     private partial void LogCommitConflict(string instanceId, string? lockedVersion, string? currentVersion);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "A background checkpoint of the SQLite write-ahead log failed; it is retried after the next commits")]
+    private partial void LogCheckpointFailed(Exception exception);
 }

@@ -37,6 +37,7 @@ public sealed partial class SqliteDurableStore : IDurableStore
     private readonly WorkSignal _orchestrationSignal = new();
     private readonly WorkSignal _activitySignal = new();
     private SqliteConnection? _writer;
+    private WalCheckpointer? _checkpointer;
     private SqliteTransaction? _transaction;
     private bool _orchestrationEnqueued;
     private bool _activityEnqueued;
@@ -137,6 +138,12 @@ public sealed partial class SqliteDurableStore : IDurableStore
             }
 
             _disposed = true;
+            if (_checkpointer is not null)
+            {
+                await _checkpointer.DisposeAsync().ConfigureAwait(false);
+                _checkpointer = null;
+            }
+
             foreach (var command in _commands.Values)
             {
                 command.Dispose();
@@ -229,6 +236,13 @@ public sealed partial class SqliteDurableStore : IDurableStore
                 transaction.Commit();
             }
 
+            if (!_readsUseWriter)
+            {
+                // Checkpoints move off the writer's thread: see WalCheckpointer.
+                connection.Execute("PRAGMA wal_autocheckpoint=0;");
+                _checkpointer = new WalCheckpointer(_connectionString, LogCheckpointFailed);
+            }
+
             _writer = connection;
             LogOpened(_dataSource, journalMode ?? "unknown", synchronous);
         }
@@ -308,6 +322,7 @@ public sealed partial class SqliteDurableStore : IDurableStore
                 }
 
                 transaction.Commit();
+                _checkpointer?.CountCommit();
             }
             finally
             {

@@ -21,6 +21,31 @@ public sealed class SqliteDurableStoreTests : IAsyncDisposable
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
+    public async Task Commits_ManyWithAutomaticCheckpointOff_BackgroundCheckpointCopiesLogIntoDatabase()
+    {
+        var store = await _database.OpenAsync(_time);
+        var file = new FileInfo(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_database.ConnectionString).DataSource);
+        file.Refresh();
+        var sizeBefore = file.Length;
+
+        // Only the background checkpointer copies pages into the main file: the automatic one is off.
+        for (var i = 0; i < 200; i++)
+        {
+            await CreateAsync(store, $"instance-{i}");
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Ct);
+            file.Refresh();
+        }
+        while (file.Length <= sizeBefore && waited.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.True(file.Length > sizeBefore, $"the database file stayed at {file.Length} bytes: no checkpoint ran");
+    }
+
+    [Fact]
     public async Task Reopen_SameFile_KeepsInstancesHistoryAndQueues()
     {
         var first = await _database.OpenAsync(_time, durableCommits: true);

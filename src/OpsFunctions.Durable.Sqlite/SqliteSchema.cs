@@ -63,9 +63,6 @@ internal static class SqliteSchema
     public const string JoinedHeadColumns =
         "i.InstanceId, i.Name, i.ExecutionId, i.Status, i.CreatedAt, i.LastUpdatedAt, i.Input, i.Output, i.CustomStatus, i.Failure, i.ParentInstanceId, i.Version";
 
-    /// <summary>The number of columns in <see cref="HeadColumns"/>.</summary>
-    public const int HeadColumnCount = 12;
-
     /// <summary>The head columns with the payloads left out.</summary>
     public const string HeadColumnsWithoutPayloads =
         "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, NULL, NULL, NULL, Failure, ParentInstanceId, Version";

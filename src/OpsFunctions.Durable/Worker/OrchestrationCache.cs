@@ -25,17 +25,6 @@ internal sealed class OrchestrationCache
         _timeProvider = timeProvider;
     }
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _sessions.Count;
-            }
-        }
-    }
-
     /// <summary>Takes the session of <paramref name="instanceId"/> if it reflects <paramref name="version"/>.</summary>
     public OrchestrationSession? TryTake(string instanceId, string? version)
     {

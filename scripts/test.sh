@@ -2,6 +2,7 @@
 # Builds the solution and runs every test project, end-to-end tests included.
 # Ends with one line summed over all projects: "N passed, N failed, N skipped".
 # --fast leaves out the tests marked [Trait("Category", "EndToEnd")], for quick local loops.
+# Azurite (scripts/azurite.sh) is started for the run and stopped afterwards when it was not running before.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,12 @@ if ! dotnet build OpsFunctions.sln -c Release -warnaserror -nologo -clp:ErrorsOn
   echo "build failed"
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
+fi
+
+# The Azure Storage backend's tests need Azurite; start it here (and stop it after) unless it already runs.
+if ! bash scripts/azurite.sh status >/dev/null 2>&1; then
+  bash scripts/azurite.sh start || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+  trap 'bash scripts/azurite.sh stop >/dev/null 2>&1; rm -rf "$results"' EXIT
 fi
 
 status=0

@@ -1,10 +1,10 @@
-namespace OpsFunctions.Durable.Sqlite;
+namespace OpsFunctions.Durable.Storage;
 
 /// <summary>
 /// Tells waiters of one queue that this process enqueued work. A signal raised between two waits is not lost:
 /// the next wait returns at once.
 /// </summary>
-internal sealed class WorkSignal
+public sealed class WorkSignal
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,276 @@
+using Azure;
+using Azure.Data.Tables;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
+
+namespace OpsFunctions.Durable.AzureStorage;
+
+/// <summary>
+/// Orchestration work items: lock, commit, abandon, and the outbox that makes a commit's messages survive a crash.
+/// </summary>
+public sealed partial class AzureDurableStore
+{
+    private const int MaxEntitiesPerTransaction = 100;
+    private const int MaxTransactionChars = 1_500_000;
+
+    /// <inheritdoc/>
+    public async Task<OrchestrationWorkItem?> TryLockOrchestrationAsync(TimeSpan lease, int maxMessages, CancellationToken cancellationToken)
+    {
+        _lease = lease;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            while (_controlBuffer.TryLock(lease, maxMessages) is { } locked)
+            {
+                var item = await PrepareAsync(locked.InstanceId, locked.LockToken, locked.Messages, cancellationToken).ConfigureAwait(false);
+                if (item is not null)
+                {
+                    return item;
+                }
+            }
+
+            if (attempt == 0 && await FetchAsync(WorkItemKind.Orchestration, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        var instanceId = workItem.InstanceId;
+        if (workItem.StoreState is not LockedState locked || !_controlBuffer.HoldsLock(instanceId, workItem.LockToken))
+        {
+            throw new StoreConflictException($"Instance '{instanceId}' was locked again since the work item was locked.");
+        }
+
+        if (workItem.Instance?.Version != locked.Head.ETag)
+        {
+            throw new StoreConflictException($"Instance '{instanceId}' is at another version than the work item's.");
+        }
+
+        var historyStart = commit.ReplaceHistory ? 0 : locked.Head.HistoryCount;
+        var outbox = BuildOutbox(commit, locked.Head.Incarnation);
+        var head = new InstanceHead(
+            commit.Instance with { Version = locked.Head.ETag },
+            locked.Head.Incarnation,
+            historyStart + commit.NewEvents.Count,
+            outbox.Parts.Count == 0 ? null : outbox,
+            _hostId,
+            _timeProvider.GetUtcNow());
+        var etag = await WriteEpisodeAsync(head, historyStart, commit.NewEvents, cancellationToken).ConfigureAwait(false);
+        head = head.WithETag(etag);
+
+        if (head.Outbox is not null)
+        {
+            head = await SendOutboxAsync(head, cancellationToken).ConfigureAwait(false);
+        }
+
+        Remember(head);
+        var consumed = _controlBuffer.Consume(instanceId, workItem.LockToken, workItem.Messages.Select(m => m.MessageId), release: true);
+        await Task.WhenAll(consumed.Select(physical => DeleteAsync(physical, cancellationToken))).ConfigureAwait(false);
+
+        // Messages that arrived during the episode are lockable now that the lock is gone.
+        _orchestrationSignal.Set();
+        return head.ETag;
+    }
+
+    /// <inheritdoc/>
+    public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        _controlBuffer.Abandon(workItem.InstanceId, workItem.LockToken, retryAfter);
+        if (retryAfter <= TimeSpan.Zero)
+        {
+            _orchestrationSignal.Set();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Reads the head of a locked instance and drops what must not reach the engine: messages to an instance with no head,
+    /// or stamped with an older incarnation. Finishes the outbox of a commit whose host died before sending it.
+    /// </summary>
+    private async Task<OrchestrationWorkItem?> PrepareAsync(
+        string instanceId, string lockToken, IReadOnlyList<(HeldMessage<OrchestrationMessage> Message, int DequeueCount)> taken, CancellationToken cancellationToken)
+    {
+        var head = _heads.TryGetValue(instanceId, out var cached) && !cached.IsEnded
+            ? cached
+            : await ReadHeadAsync(instanceId, includePayloads: true, cancellationToken).ConfigureAwait(false);
+        var stale = taken.Where(t => head is null || (t.Message.Incarnation is { } incarnation && incarnation != head.Incarnation)).ToArray();
+        if (stale.Length > 0)
+        {
+            LogMessagesDropped(instanceId, stale.Length, head is null ? "the instance does not exist" : "the instance was created again since they were sent");
+            var done = _controlBuffer.Consume(instanceId, lockToken, stale.Select(s => s.Message.Id), release: stale.Length == taken.Count);
+            await Task.WhenAll(done.Select(physical => DeleteAsync(physical, cancellationToken))).ConfigureAwait(false);
+            if (stale.Length == taken.Count)
+            {
+                return null;
+            }
+        }
+
+        if (head!.Outbox is not null)
+        {
+            var age = _timeProvider.GetUtcNow() - (head.OutboxAt ?? default);
+            if (head.OutboxBy != _hostId && age < _lease)
+            {
+                // The committing host may still be sending; give it its lease before sending for it.
+                _controlBuffer.Abandon(instanceId, lockToken, _lease - age);
+                return null;
+            }
+
+            LogOutboxRecovered(instanceId, head.Outbox.Parts.Count, head.OutboxBy ?? "(unknown)");
+            try
+            {
+                head = await SendOutboxAsync(head, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException exception) when (exception.Status == 412)
+            {
+                _heads.TryRemove(instanceId, out _);
+                _controlBuffer.Abandon(instanceId, lockToken, TimeSpan.Zero);
+                return null;
+            }
+
+            Remember(head);
+        }
+
+        var messages = taken.Except(stale).Select(t => new QueuedMessage(t.Message.Id, t.Message.Message, t.DequeueCount)).ToArray();
+        return new OrchestrationWorkItem(instanceId, lockToken, messages, head.Record) { StoreState = new LockedState(head) };
+    }
+
+    /// <summary>Writes history rows, then the head checked against the locked ETag: the head is the commit point.</summary>
+    private async Task<ETag> WriteEpisodeAsync(InstanceHead head, int historyStart, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken)
+    {
+        var instanceId = head.Record.InstanceId;
+        var key = KeyEncoder.Encode(instanceId);
+        var rows = new List<TableTransactionAction>(events.Count + 1);
+        var chars = 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var json = HistorySerializer.Serialize(events[i]);
+            var row = new TableEntity(key, HistoryRowKey(historyStart + i));
+            if (json.Length > AzureStorageConstants.MaxPropertyChars)
+            {
+                row["EBlob"] = await _payloads.UploadAsync(instanceId, json, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                row["E"] = json;
+                chars += json.Length;
+            }
+
+            rows.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+        }
+
+        var headEntity = await head.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false);
+        var headAction = new TableTransactionAction(TableTransactionActionType.UpdateReplace, headEntity, new ETag(head.ETag));
+        try
+        {
+            if (rows.Count < MaxEntitiesPerTransaction && chars < MaxTransactionChars)
+            {
+                // One transaction: history and head land together.
+                rows.Add(headAction);
+                var responses = await _table.SubmitTransactionAsync(rows, cancellationToken).ConfigureAwait(false);
+                return responses.Value[^1].Headers.ETag!.Value;
+            }
+
+            // Rows past the head's committed count are ignored until a head counts them, and overwritten on retry.
+            foreach (var chunk in rows.Chunk(MaxEntitiesPerTransaction))
+            {
+                await _table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+
+            var response = await _table.UpdateEntityAsync(headEntity, new ETag(head.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag!.Value;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+        {
+            _heads.TryRemove(instanceId, out _);
+            LogCommitConflict(instanceId, head.ETag);
+            throw new StoreConflictException(exception.Status == 404
+                ? $"Instance '{instanceId}' no longer exists."
+                : $"Instance '{instanceId}' changed since the work item was locked.", exception);
+        }
+    }
+
+    private static Outbox BuildOutbox(OrchestrationCommit commit, string incarnation)
+    {
+        var self = commit.Instance.InstanceId;
+        var parts = new List<EnvelopePart>(commit.OrchestrationMessages.Count + commit.ActivityMessages.Count);
+        foreach (var message in commit.OrchestrationMessages)
+        {
+            // A child's incarnation is known only once its head exists; replies to other instances carry execution ids.
+            parts.Add(new EnvelopePart(HistorySerializer.Serialize(message), null, message.InstanceId == self ? incarnation : null));
+        }
+
+        foreach (var activity in commit.ActivityMessages)
+        {
+            parts.Add(new EnvelopePart(null, HistorySerializer.Serialize(activity), incarnation));
+        }
+
+        return new Outbox(parts);
+    }
+
+    /// <summary>Sends the outbox of <paramref name="head"/>, then clears it on the head (checked against the head's ETag).</summary>
+    private async Task<InstanceHead> SendOutboxAsync(InstanceHead head, CancellationToken cancellationToken)
+    {
+        var orchestration = new List<(OrchestrationMessage Message, string? Incarnation)>();
+        var activities = new List<(ActivityMessage Message, string? Incarnation)>();
+        foreach (var part in head.Outbox!.Parts)
+        {
+            if (part.Activity is { } activity)
+            {
+                activities.Add((HistorySerializer.DeserializeActivityMessage(activity), part.Incarnation));
+                continue;
+            }
+
+            var message = HistorySerializer.DeserializeOrchestrationMessage(part.Orchestration!);
+            var incarnation = message.Event is ExecutionStarted started && message.InstanceId != head.Record.InstanceId
+                ? await EnsureChildHeadAsync(message.InstanceId, started, cancellationToken).ConfigureAwait(false)
+                : part.Incarnation;
+            orchestration.Add((message, incarnation));
+        }
+
+        await Task.WhenAll(
+            SendOrchestrationMessagesAsync(orchestration, cancellationToken),
+            SendActivityMessagesAsync(activities, cancellationToken)).ConfigureAwait(false);
+
+        var cleared = head with { Outbox = null, OutboxBy = null, OutboxAt = null };
+        var entity = await cleared.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false);
+        var response = await _table.UpdateEntityAsync(entity, new ETag(head.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return cleared.WithETag(response.Headers.ETag!.Value);
+    }
+
+    /// <summary>Creates a sub-orchestration's Pending head unless it exists; returns the incarnation to stamp its start with.</summary>
+    private async Task<string> EnsureChildHeadAsync(string instanceId, ExecutionStarted started, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var record = new InstanceRecord(instanceId, started.Name)
+        {
+            CreatedAt = now,
+            LastUpdatedAt = now,
+            Input = started.Input,
+            ParentInstanceId = started.Parent?.InstanceId,
+        };
+        var head = new InstanceHead(record, Guid.NewGuid().ToString("N"), 0, null, null, null);
+        try
+        {
+            var response = await _table.AddEntityAsync(await head.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            Remember(head.WithETag(response.Headers.ETag!.Value));
+            return head.Incarnation;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 409)
+        {
+            var existing = await ReadHeadAsync(instanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
+            return existing?.Incarnation ?? head.Incarnation;
+        }
+    }
+
+    /// <summary>What a locked work item carries for its commit.</summary>
+    private sealed record LockedState(InstanceHead Head);
+}

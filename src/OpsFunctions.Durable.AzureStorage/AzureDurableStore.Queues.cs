@@ -1,0 +1,335 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
+
+namespace OpsFunctions.Durable.AzureStorage;
+
+/// <summary>
+/// Sending, receiving, renewing and deleting queue messages.
+/// </summary>
+public sealed partial class AzureDurableStore
+{
+    private const int MaxPartsPerMessage = 32;
+    private const int ReceiveBatch = 32;
+    private const int MaxHeldControlMessages = 2_000;
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(5);
+    private readonly SemaphoreSlim _controlFetch = new(1, 1);
+    private readonly SemaphoreSlim _activityFetch = new(1, 1);
+    private int _requeueCount;
+
+    private static DateTimeOffset RealNow => TimeProvider.System.GetUtcNow();
+
+    /// <summary>Sends messages to instances, held by this host at once when they are due within the timer prefetch.</summary>
+    private async Task SendOrchestrationMessagesAsync(IReadOnlyList<(OrchestrationMessage Message, string? Incarnation)> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var groups = messages.GroupBy(m => (Queue: ControlQueue(m.Message.InstanceId), Due: m.Message.VisibleAt is { } at && at > now ? at : now));
+        await Task.WhenAll(groups.Select(group => SendGroupAsync(group.Key.Queue, group.Key.Due - now, group.ToArray(), cancellationToken))).ConfigureAwait(false);
+        _orchestrationSignal.Set();
+
+        async Task SendGroupAsync(QueueClient queue, TimeSpan delay, (OrchestrationMessage Message, string? Incarnation)[] group, CancellationToken ct)
+        {
+            var local = delay <= _options.TimerPrefetch;
+            foreach (var chunk in group.Chunk(MaxPartsPerMessage))
+            {
+                var parts = chunk.Select(m => new EnvelopePart(HistorySerializer.Serialize(m.Message), null, m.Incarnation)).ToArray();
+                var physical = await SendPartsAsync(queue, chunk[0].Message.InstanceId, parts, delay, local, ct).ConfigureAwait(false);
+                if (physical is not null)
+                {
+                    _controlBuffer.Add(physical, chunk);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends activity requests, held by this host for its own workers while it has room.</summary>
+    private async Task SendActivityMessagesAsync(IReadOnlyList<(ActivityMessage Message, string? Incarnation)> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(messages.Chunk(MaxPartsPerMessage).Select(async chunk =>
+        {
+            var local = _activityBuffer.Count < _options.LocalActivityCapacity;
+            var parts = chunk.Select(m => new EnvelopePart(null, HistorySerializer.Serialize(m.Message), m.Incarnation)).ToArray();
+            var physical = await SendPartsAsync(_workItemQueue, chunk[0].Message.InstanceId, parts, TimeSpan.Zero, local, cancellationToken).ConfigureAwait(false);
+            if (physical is not null)
+            {
+                _activityBuffer.Add(physical, chunk);
+            }
+        })).ConfigureAwait(false);
+        _activitySignal.Set();
+    }
+
+    /// <summary>
+    /// Sends one queue message. Held (<paramref name="local"/>): sent invisible for the lease past its due time, and returned
+    /// for this host to keep. Otherwise visible at its due time less the timer prefetch, capped at the queue's limit.
+    /// </summary>
+    private async Task<PhysicalMessage?> SendPartsAsync(QueueClient queue, string instanceId, EnvelopePart[] parts, TimeSpan delay, bool local, CancellationToken cancellationToken)
+    {
+        var body = new QueueEnvelope(parts).Serialize();
+        string? blob = null;
+        if (Encoding.UTF8.GetByteCount(body) > AzureStorageConstants.MaxQueueMessageBytes)
+        {
+            blob = await _payloads.UploadAsync(instanceId, body, cancellationToken).ConfigureAwait(false);
+            body = new QueueEnvelope(null, blob).Serialize();
+        }
+
+        var visibility = local ? delay + _lease : delay - _options.TimerPrefetch;
+        visibility = Clamp(visibility);
+        var receipt = await queue.SendMessageAsync(body, visibility, NeverExpires, cancellationToken).ConfigureAwait(false);
+        if (!local)
+        {
+            return null;
+        }
+
+        return new PhysicalMessage(queue, receipt.Value.MessageId, receipt.Value.PopReceipt, dequeueCount: 1, parts.Length)
+        {
+            RealVisibleUntil = RealNow + visibility,
+            Blob = blob,
+        };
+    }
+
+    private TimeSpan Clamp(TimeSpan visibility)
+        => visibility <= TimeSpan.Zero ? TimeSpan.Zero : visibility > _options.MaxVisibilityDelay ? _options.MaxVisibilityDelay : visibility;
+
+    /// <summary>Receives what the queues of <paramref name="kind"/> show into this host's buffer; one fetch at a time per kind.</summary>
+    /// <returns>How many queue messages were new to this host.</returns>
+    private async Task<int> FetchAsync(WorkItemKind kind, CancellationToken cancellationToken)
+    {
+        var gate = kind == WorkItemKind.Orchestration ? _controlFetch : _activityFetch;
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (kind == WorkItemKind.Activity)
+            {
+                return _activityBuffer.Count >= Math.Max(1, _options.LocalActivityCapacity) ? 0 : await ReceiveAsync(_workItemQueue, kind, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_controlBuffer.PhysicalCount >= MaxHeldControlMessages)
+            {
+                return 0;
+            }
+
+            var counts = await Task.WhenAll(_controlQueues.Select(queue => ReceiveAsync(queue, kind, cancellationToken))).ConfigureAwait(false);
+            return counts.Sum();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<int> ReceiveAsync(QueueClient queue, WorkItemKind kind, CancellationToken cancellationToken)
+    {
+        var lease = _lease;
+        QueueMessage[] received = await queue.ReceiveMessagesAsync(ReceiveBatch, lease, cancellationToken).ConfigureAwait(false);
+        var added = 0;
+        foreach (var message in received)
+        {
+            var physical = new PhysicalMessage(queue, message.MessageId, message.PopReceipt, message.DequeueCount, 0)
+            {
+                RealVisibleUntil = RealNow + lease,
+            };
+            ReceivedParts parts;
+            try
+            {
+                parts = await ParseAsync(message.MessageText, kind, physical, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is JsonException or FormatException or NotSupportedException or RequestFailedException)
+            {
+                await PoisonAsync(queue, message, exception, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (kind == WorkItemKind.Activity)
+            {
+                physical.Remaining = parts.Activities.Count;
+                added += _activityBuffer.Add(physical, parts.Activities) ? 1 : 0;
+                continue;
+            }
+
+            physical.Remaining = parts.Orchestration.Count;
+            if (await DeferIfNotDueAsync(physical, parts.Orchestration, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            added += _controlBuffer.Add(physical, parts.Orchestration) ? 1 : 0;
+        }
+
+        return added;
+    }
+
+    private async Task<ReceivedParts> ParseAsync(string text, WorkItemKind kind, PhysicalMessage physical, CancellationToken cancellationToken)
+    {
+        var envelope = QueueEnvelope.Deserialize(text);
+        if (envelope.Blob is { } blob)
+        {
+            physical.Blob = blob;
+            envelope = QueueEnvelope.Deserialize(await _payloads.DownloadAsync(blob, cancellationToken).ConfigureAwait(false));
+        }
+
+        var parts = envelope.Parts is { Count: > 0 } list ? list : throw new JsonException("The queue message holds no engine message.");
+        return kind == WorkItemKind.Orchestration
+            ? new ReceivedParts(parts.Select(p => (HistorySerializer.DeserializeOrchestrationMessage(p.Orchestration ?? throw new JsonException("Expected an orchestration message.")), p.Incarnation)).ToArray(), [])
+            : new ReceivedParts([], parts.Select(p => (HistorySerializer.DeserializeActivityMessage(p.Activity ?? throw new JsonException("Expected an activity message.")), p.Incarnation)).ToArray());
+    }
+
+    /// <summary>
+    /// Puts a message back when all its parts are due beyond the timer prefetch: it arrived early because the queue caps
+    /// visibility delays at 7 days. Keeps a message due within the prefetch invisible until past its due time.
+    /// </summary>
+    private async Task<bool> DeferIfNotDueAsync(PhysicalMessage physical, IReadOnlyList<(OrchestrationMessage Message, string? Incarnation)> parts, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var earliest = parts.Min(p => p.Message.VisibleAt ?? now);
+        var wait = earliest - now;
+        if (wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var deferred = wait > _options.TimerPrefetch;
+        var visibility = Clamp(deferred ? wait - _options.TimerPrefetch : wait + _lease);
+        var receipt = await physical.Queue.UpdateMessageAsync(physical.MessageId, physical.PopReceipt, (string?)null, visibility, cancellationToken).ConfigureAwait(false);
+        physical.PopReceipt = receipt.Value.PopReceipt;
+        physical.RealVisibleUntil = RealNow + visibility;
+        if (deferred)
+        {
+            Interlocked.Increment(ref _requeueCount);
+            LogRequeued(parts[0].Message.InstanceId, earliest, visibility);
+        }
+
+        return deferred;
+    }
+
+    private async Task PoisonAsync(QueueClient queue, QueueMessage message, Exception exception, CancellationToken cancellationToken)
+    {
+        var instanceId = TryReadInstanceId(message.MessageText) ?? "(unknown)";
+        LogPoisoned(queue.Name, message.MessageId, instanceId, exception.Message);
+        await _poisonQueue.SendMessageAsync(message.MessageText, TimeSpan.Zero, NeverExpires, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(queue, message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds an instance id in a body that did not parse as a whole, for the log line.</summary>
+    private static string? TryReadInstanceId(string text)
+    {
+        const string Marker = "instanceId\\\":\\\"";
+        var start = text.IndexOf(Marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += Marker.Length;
+        var end = text.IndexOf('\\', start);
+        return end > start ? text[start..end] : null;
+    }
+
+    private async Task DeleteAsync(PhysicalMessage physical, CancellationToken cancellationToken)
+    {
+        await DeleteAsync(physical.Queue, physical.MessageId, physical.PopReceipt, cancellationToken).ConfigureAwait(false);
+        if (physical.Blob is { } blob)
+        {
+            await _payloads.DeleteAsync(blob, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <returns><see langword="false"/> when the message was gone or taken by another host.</returns>
+    private async Task<bool> DeleteAsync(QueueClient queue, string messageId, string popReceipt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 400)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Makes a held message visible again at once, for another host.</summary>
+    private async Task ReleaseAsync(PhysicalMessage physical)
+    {
+        try
+        {
+            await physical.Queue.UpdateMessageAsync(physical.MessageId, physical.PopReceipt, (string?)null, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException)
+        {
+            // Gone or taken: either way no longer this host's to give back.
+        }
+    }
+
+    /// <summary>Polls the queues of <paramref name="kind"/> while nothing is lockable: every few milliseconds while messages come, backing off to the polling interval.</summary>
+    private async Task PollAsync(WorkItemKind kind, CancellationToken cancellationToken)
+    {
+        var interval = MinPollingInterval;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var lockable = kind == WorkItemKind.Orchestration ? _controlBuffer.HasLockable() : _activityBuffer.HasLockable();
+            var found = 0;
+            if (!lockable)
+            {
+                try
+                {
+                    found = await FetchAsync(kind, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException exception)
+                {
+                    LogPollFailed(kind, exception.Status, exception.ErrorCode);
+                }
+            }
+
+            if (found > 0)
+            {
+                Signal(kind).Set();
+                interval = MinPollingInterval;
+            }
+            else
+            {
+                interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, _options.MaxPollingInterval.Ticks));
+            }
+
+            await Task.Delay(interval, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Keeps held messages invisible to other hosts while this host holds them.</summary>
+    private async Task RenewHeldMessagesAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(_lease / 6, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            var threshold = RealNow + (_lease / 2);
+            foreach (var physical in _controlBuffer.Physicals().Concat(_activityBuffer.Physicals()).Where(p => p.RealVisibleUntil < threshold))
+            {
+                try
+                {
+                    var receipt = await physical.Queue.UpdateMessageAsync(physical.MessageId, physical.PopReceipt, (string?)null, _lease, cancellationToken).ConfigureAwait(false);
+                    physical.PopReceipt = receipt.Value.PopReceipt;
+                    physical.RealVisibleUntil = RealNow + _lease;
+                }
+                catch (RequestFailedException exception) when (exception.Status is 404 or 400)
+                {
+                    LogHeldMessageLost(physical.Queue.Name, physical.MessageId);
+                    physical.RealVisibleUntil = DateTimeOffset.MaxValue;
+                }
+            }
+        }
+    }
+}

@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpsFunctions.Durable;
+using OpsFunctions.Durable.AzureStorage;
 using OpsFunctions.Durable.Client;
+using OpsFunctions.Durable.Storage;
+using OpsFunctions.Testing.Azure;
 
 namespace OpsFunctions.Bench;
 
@@ -39,8 +42,14 @@ internal sealed class BenchHost : IAsyncDisposable
             case "sqlite":
                 engine.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")}");
                 break;
+            case "azurite":
+                // A fresh hub per run; scripts/azurite.sh starts Azurite unless it already runs.
+                var connectionString = await Azurite.EnsureStartedAsync().ConfigureAwait(false);
+                engine.Services.Configure<DurableTaskOptions>(o => o.HubName = "bench" + Guid.NewGuid().ToString("N")[..10]);
+                engine.UseAzureStorage(connectionString);
+                break;
             default:
-                throw new ArgumentException($"unknown store '{options.Store}'; this build knows: sqlite. {BenchOptions.Usage}");
+                throw new ArgumentException($"unknown store '{options.Store}'; this build knows: sqlite, azurite. {BenchOptions.Usage}");
         }
 
         var host = builder.Build();
@@ -51,6 +60,11 @@ internal sealed class BenchHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync().ConfigureAwait(false);
+        if (_host.Services.GetRequiredService<IDurableStore>() is AzureDurableStore azure)
+        {
+            await azure.DeleteTaskHubAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
         _host.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);

@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace OpsFunctions.Bench;
 
-/// <summary>The command line: <c>&lt;workload&gt; [--instances N] [--activities M] [--runs R] [--store sqlite] [--no-cache]</c>.</summary>
+/// <summary>The command line: <c>&lt;workload&gt; [--instances N] [--activities M] [--runs R] [--store sqlite|azurite] [--no-cache]</c>.</summary>
 internal sealed record BenchOptions(string Workload, int Instances, int Activities, int Runs, string Store, bool NoCache)
 {
     public const string Usage =
-        "usage: OpsFunctions.Bench <chain|fanout|replay|idle|start-latency> [--instances N] [--activities M] [--runs R] [--store sqlite] [--no-cache]";
+        "usage: OpsFunctions.Bench <chain|fanout|replay|idle|start-latency> [--instances N] [--activities M] [--runs R] [--store sqlite|azurite] [--no-cache]";
 
     public static BenchOptions Parse(string[] args)
     {

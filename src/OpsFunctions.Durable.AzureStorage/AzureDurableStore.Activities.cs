@@ -13,26 +13,18 @@ public sealed partial class AzureDurableStore
     public async Task<ActivityWorkItem?> TryLockActivityAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
         _lease = lease;
-        for (var attempt = 0; attempt < 2; attempt++)
+        while (_activityBuffer.TryLock(lease) is { } locked)
         {
-            while (_activityBuffer.TryLock(lease) is { } locked)
+            var (held, dequeueCount) = locked;
+            if (await IsCurrentAsync(held, cancellationToken).ConfigureAwait(false))
             {
-                var (held, dequeueCount) = locked;
-                if (await IsCurrentAsync(held, cancellationToken).ConfigureAwait(false))
-                {
-                    return new ActivityWorkItem(held.Id, held.LockToken!, held.Message, dequeueCount) { StoreState = held };
-                }
-
-                LogActivityDropped(held.Message.InstanceId, held.Message.Name, held.Message.TaskId);
-                if (_activityBuffer.Remove(held) is { } done)
-                {
-                    await DeleteAsync(done, cancellationToken).ConfigureAwait(false);
-                }
+                return new ActivityWorkItem(held.Id, held.LockToken!, held.Message, dequeueCount) { StoreState = held };
             }
 
-            if (attempt == 0 && await FetchAsync(WorkItemKind.Activity, cancellationToken).ConfigureAwait(false) == 0)
+            LogActivityDropped(held.Message.InstanceId, held.Message.Name, held.Message.TaskId);
+            if (_activityBuffer.Remove(held) is { } done)
             {
-                return null;
+                DeleteInBackground([done]);
             }
         }
 
@@ -80,7 +72,7 @@ public sealed partial class AzureDurableStore
         await SendOrchestrationMessagesAsync([(response, held.Incarnation)], cancellationToken).ConfigureAwait(false);
         if (_activityBuffer.Remove(held) is { } done)
         {
-            await DeleteAsync(done, cancellationToken).ConfigureAwait(false);
+            DeleteInBackground([done]);
         }
 
         return true;

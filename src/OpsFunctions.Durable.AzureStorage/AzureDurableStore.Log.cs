@@ -34,4 +34,7 @@ public sealed partial class AzureDurableStore
 
     [LoggerMessage(3208, LogLevel.Debug, "Dropped activity {Name} (task {TaskId}) of {InstanceId}: the instance ended or was created again.")]
     private partial void LogActivityDropped(string instanceId, string name, int taskId);
+
+    [LoggerMessage(3209, LogLevel.Warning, "Deleting consumed queue messages failed; they will be redelivered and dropped as duplicates: {Reason}")]
+    private partial void LogDeleteFailed(string reason);
 }

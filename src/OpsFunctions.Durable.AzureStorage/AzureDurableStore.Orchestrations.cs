@@ -16,21 +16,14 @@ public sealed partial class AzureDurableStore
     /// <inheritdoc/>
     public async Task<OrchestrationWorkItem?> TryLockOrchestrationAsync(TimeSpan lease, int maxMessages, CancellationToken cancellationToken)
     {
+        // Only held messages are locked: this host's own sends are held at once, and the poller brings other hosts' in.
         _lease = lease;
-        for (var attempt = 0; attempt < 2; attempt++)
+        while (_controlBuffer.TryLock(lease, maxMessages) is { } locked)
         {
-            while (_controlBuffer.TryLock(lease, maxMessages) is { } locked)
+            var item = await PrepareAsync(locked.InstanceId, locked.LockToken, locked.Messages, cancellationToken).ConfigureAwait(false);
+            if (item is not null)
             {
-                var item = await PrepareAsync(locked.InstanceId, locked.LockToken, locked.Messages, cancellationToken).ConfigureAwait(false);
-                if (item is not null)
-                {
-                    return item;
-                }
-            }
-
-            if (attempt == 0 && await FetchAsync(WorkItemKind.Orchestration, cancellationToken).ConfigureAwait(false) == 0)
-            {
-                return null;
+                return item;
             }
         }
 
@@ -71,8 +64,7 @@ public sealed partial class AzureDurableStore
         }
 
         Remember(head);
-        var consumed = _controlBuffer.Consume(instanceId, workItem.LockToken, workItem.Messages.Select(m => m.MessageId), release: true);
-        await Task.WhenAll(consumed.Select(physical => DeleteAsync(physical, cancellationToken))).ConfigureAwait(false);
+        DeleteInBackground(_controlBuffer.Consume(instanceId, workItem.LockToken, workItem.Messages.Select(m => m.MessageId), release: true));
 
         // Messages that arrived during the episode are lockable now that the lock is gone.
         _orchestrationSignal.Set();
@@ -106,8 +98,7 @@ public sealed partial class AzureDurableStore
         if (stale.Length > 0)
         {
             LogMessagesDropped(instanceId, stale.Length, head is null ? "the instance does not exist" : "the instance was created again since they were sent");
-            var done = _controlBuffer.Consume(instanceId, lockToken, stale.Select(s => s.Message.Id), release: stale.Length == taken.Count);
-            await Task.WhenAll(done.Select(physical => DeleteAsync(physical, cancellationToken))).ConfigureAwait(false);
+            DeleteInBackground(_controlBuffer.Consume(instanceId, lockToken, stale.Select(s => s.Message.Id), release: stale.Length == taken.Count));
             if (stale.Length == taken.Count)
             {
                 return null;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Azure;
@@ -20,6 +21,7 @@ public sealed partial class AzureDurableStore
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(5);
     private readonly SemaphoreSlim _controlFetch = new(1, 1);
     private readonly SemaphoreSlim _activityFetch = new(1, 1);
+    private readonly ConcurrentDictionary<Task, byte> _deletions = new();
     private int _requeueCount;
 
     private static DateTimeOffset RealNow => TimeProvider.System.GetUtcNow();
@@ -148,8 +150,9 @@ public sealed partial class AzureDurableStore
             {
                 parts = await ParseAsync(message.MessageText, kind, physical, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is JsonException or FormatException or NotSupportedException or RequestFailedException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // Whatever the body is, it must not stop the queue: park it where an operator can read it.
                 await PoisonAsync(queue, message, exception, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -239,6 +242,33 @@ public sealed partial class AzureDurableStore
         return end > start ? text[start..end] : null;
     }
 
+    /// <summary>
+    /// Deletes consumed messages without holding up the caller: the instance's lock is free as soon as its commit is.
+    /// A crash before the delete only redelivers messages that history already records, and dedupe drops them.
+    /// </summary>
+    private void DeleteInBackground(IReadOnlyCollection<PhysicalMessage> physicals)
+    {
+        if (physicals.Count == 0)
+        {
+            return;
+        }
+
+        var deletion = Task.WhenAll(physicals.Select(physical => DeleteAsync(physical, CancellationToken.None)));
+        _deletions.TryAdd(deletion, 0);
+        _ = deletion.ContinueWith(
+            task =>
+            {
+                _deletions.TryRemove(task, out _);
+                if (task.Exception is { } exception)
+                {
+                    LogDeleteFailed(exception.InnerException?.Message ?? exception.Message);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
     private async Task DeleteAsync(PhysicalMessage physical, CancellationToken cancellationToken)
     {
         await DeleteAsync(physical.Queue, physical.MessageId, physical.PopReceipt, cancellationToken).ConfigureAwait(false);
@@ -292,6 +322,11 @@ public sealed partial class AzureDurableStore
                 catch (RequestFailedException exception)
                 {
                     LogPollFailed(kind, exception.Status, exception.ErrorCode);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The poller is the only way other hosts' messages reach this one: it must outlive any failure.
+                    LogPollFailed(kind, 0, exception.GetType().Name + ": " + exception.Message);
                 }
             }
 

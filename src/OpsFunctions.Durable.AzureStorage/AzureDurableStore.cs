@@ -42,6 +42,7 @@ public sealed partial class AzureDurableStore : IDurableStore
     private readonly CancellationTokenSource _stopping = new();
     private Task _background = Task.CompletedTask;
     private TimeSpan _lease = DefaultLease;
+    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="AzureDurableStore"/> class.</summary>
     /// <param name="hubName">The task hub; its tables, queues and container are named after it.</param>
@@ -136,6 +137,11 @@ public sealed partial class AzureDurableStore : IDurableStore
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -144,6 +150,8 @@ public sealed partial class AzureDurableStore : IDurableStore
         catch (OperationCanceledException)
         {
         }
+
+        await Task.WhenAll(_deletions.Keys).ConfigureAwait(false);
 
         // Messages held but not consumed go back to the queue at once, so another host need not wait out their leases.
         await Task.WhenAll(_controlBuffer.Physicals().Concat(_activityBuffer.Physicals())

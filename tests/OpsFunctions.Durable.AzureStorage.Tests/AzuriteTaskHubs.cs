@@ -32,6 +32,11 @@ public sealed class AzuriteTaskHubs : IAsyncDisposable
     {
         foreach (var store in _stores)
         {
+            await store.DisposeAsync();
+        }
+
+        foreach (var store in _stores)
+        {
             await store.DeleteTaskHubAsync(CancellationToken.None);
         }
     }

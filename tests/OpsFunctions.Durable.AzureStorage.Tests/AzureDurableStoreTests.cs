@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using OpsFunctions.Durable.AzureStorage;
+using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
+using OpsFunctions.Testing.Azure;
+
+namespace OpsFunctions.Durable.AzureStorage.Tests;
+
+/// <summary>
+/// What only the Azure Storage store has: blobs for large payloads, the poison queue, the queue's visibility cap,
+/// the outbox of a host that died, and start-up against an account that does not answer.
+/// </summary>
+public sealed class AzureDurableStoreTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private readonly AzuriteTaskHubs _hubs = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => _hubs.DisposeAsync();
+
+    [Fact]
+    public async Task SendMessage_LargerThanAQueueMessage_GoesThroughABlobIntact()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var store = await _hubs.CreateAsync(_time, hub);
+        await CreateAsync(store, "big");
+        var payload = "\"" + new string('p', 200 * 1024) + "\"";
+
+        await store.SendMessageAsync(new OrchestrationMessage("big", null, new EventRaised("e1", "data", payload) { Timestamp = _time.GetUtcNow() }), Ct);
+
+        var item = await store.TryLockOrchestrationAsync(Lease, 100, Ct);
+        Assert.NotNull(item);
+        Assert.Equal(payload, Assert.IsType<EventRaised>(item.Messages[1].Message.Event).Input);
+        var container = new BlobContainerClient(Azurite.ConnectionString, hub + "-payloads");
+        Assert.NotEmpty(await container.GetBlobsAsync(cancellationToken: Ct).ToArrayAsync(Ct));
+    }
+
+    [Fact]
+    public async Task CompleteOrchestration_HistoryEventOverThePropertyLimit_ReadsBackIntact()
+    {
+        var store = await _hubs.CreateAsync(_time);
+        await CreateAsync(store, "a");
+        var item = (await store.TryLockOrchestrationAsync(Lease, 100, Ct))!;
+        var input = "\"" + new string('i', 100 * 1024) + "\"";
+        var events = new HistoryEvent[] { new TaskScheduled(1, "Act", input) { Timestamp = _time.GetUtcNow() }, new TaskScheduled(2, "Act", "2") { Timestamp = _time.GetUtcNow() } };
+
+        await store.CompleteOrchestrationAsync(item, Commit(item, events), Ct);
+
+        var history = await store.ReadHistoryAsync("a", Ct);
+        Assert.Equal(input, Assert.IsType<TaskScheduled>(history[0]).Input);
+        Assert.Equal("2", Assert.IsType<TaskScheduled>(history[1]).Input);
+    }
+
+    [Fact]
+    public async Task Poll_UnparsableMessage_MovesToPoisonQueueAndTheQueueKeepsFlowing()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var store = await _hubs.CreateAsync(_time, hub, o => o.PartitionCount = 1);
+        await CreateAsync(store, "healthy");
+        await store.DisposeAsync();
+        var control = new QueueClient(Azurite.ConnectionString, hub + "-control-00");
+        await control.SendMessageAsync("{\"p\":[{\"o\":\"{\\\"instanceId\\\":\\\"broken-1\\\",\\\"event\\\":42}\"}]}", Ct);
+        var other = await _hubs.CreateAsync(_time, hub, o => o.PartitionCount = 1);
+
+        // The first host gave its held start message back when it stopped; the second polls both queue messages.
+        var item = await LockWithinAsync(other, TimeSpan.FromSeconds(10));
+
+        Assert.Equal("healthy", item.InstanceId);
+        var poisoned = await PeekWithinAsync(other.PoisonQueue, TimeSpan.FromSeconds(5));
+        Assert.Contains("broken-1", poisoned, StringComparison.Ordinal);
+
+        // Left in the control queue: only the healthy start message, which the second host holds.
+        Assert.Equal(1, (await control.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Timer_DueBeyondTheVisibilityCap_IsRequeuedAndFiresOnTime()
+    {
+        var store = await _hubs.CreateAsync(TimeProvider.System, configure: o =>
+        {
+            o.TimerPrefetch = TimeSpan.Zero;
+            o.MaxVisibilityDelay = TimeSpan.FromSeconds(1);
+        });
+        await CreateAsync(store, "a", TimeProvider.System);
+        var first = (await store.TryLockOrchestrationAsync(Lease, 100, Ct))!;
+        var due = TimeProvider.System.GetUtcNow().AddSeconds(2.5);
+        var timer = new OrchestrationMessage("a", "exec-1", new TimerFired(1, due) { Timestamp = due }) { VisibleAt = due };
+
+        await store.CompleteOrchestrationAsync(first, Commit(first, [], [timer]), Ct);
+
+        var fired = await LockWithinAsync(store, TimeSpan.FromSeconds(15));
+        Assert.True(TimeProvider.System.GetUtcNow() >= due, "The timer fired before its due time.");
+        Assert.Equal(due, Assert.IsType<TimerFired>(Assert.Single(fired.Messages).Message.Event).FireAt);
+        Assert.True(store.RequeueCount >= 1, "A message due past the visibility cap should have been hidden again.");
+    }
+
+    [Fact]
+    public async Task TryLockOrchestration_HeadLeftWithAnUnsentOutbox_SendsItBeforeTheEpisode()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var store = await _hubs.CreateAsync(_time, hub);
+        await CreateAsync(store, "a");
+        var item = (await store.TryLockOrchestrationAsync(Lease, 100, Ct))!;
+        await store.CompleteOrchestrationAsync(item, Commit(item, [new TaskScheduled(1, "Act", null) { Timestamp = _time.GetUtcNow() }]), Ct);
+
+        // The state a host leaves when it dies between its commit and its sends: the outbox is on the head, nothing queued.
+        var table = new TableClient(Azurite.ConnectionString, hub + "Instances");
+        var row = (await table.GetEntityAsync<TableEntity>("a", "head", cancellationToken: Ct)).Value;
+        row["Outbox"] = new Outbox([new EnvelopePart(null, HistorySerializer.Serialize(new ActivityMessage("a", "exec-1", 1, "Act", "\"x\"")), row.GetString("Incarnation"))]).Serialize();
+        row["OutboxBy"] = "a-host-that-died";
+        row["OutboxAt"] = _time.GetUtcNow().AddMinutes(-5);
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+        var recovering = await _hubs.CreateAsync(_time, hub);
+        await recovering.SendMessageAsync(new OrchestrationMessage("a", null, new EventRaised("e", "poke", null) { Timestamp = _time.GetUtcNow() }), Ct);
+
+        var next = (await recovering.TryLockOrchestrationAsync(Lease, 100, Ct))!;
+
+        Assert.Equal("poke", Assert.IsType<EventRaised>(Assert.Single(next.Messages).Message.Event).Name);
+        var activity = await recovering.TryLockActivityAsync(Lease, Ct);
+        Assert.NotNull(activity);
+        Assert.Equal(1, activity.Message.TaskId);
+        Assert.Null((await table.GetEntityAsync<TableEntity>("a", "head", cancellationToken: Ct)).Value.GetString("Outbox"));
+    }
+
+    [Fact]
+    public async Task Initialize_UnreachableAccount_FailsFastNamingTheEndpoint()
+    {
+        const string Unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        var options = new AzureStorageOptions { ConnectionString = Unreachable, StartupTimeout = TimeSpan.FromSeconds(3) };
+        await using var store = new AzureDurableStore("ops", options, TimeProvider.System, NullLogger<AzureDurableStore>.Instance);
+        var watch = Stopwatch.StartNew();
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(Ct));
+
+        Assert.Contains("http://127.0.0.1:9", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccountKey", exception.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"Start-up took {watch.Elapsed} to give up.");
+    }
+
+    private async Task CreateAsync(IDurableStore store, string instanceId, TimeProvider? time = null)
+    {
+        var now = (time ?? _time).GetUtcNow();
+        await store.CreateInstanceAsync(
+            new InstanceRecord(instanceId, "Orchestrator") { CreatedAt = now, LastUpdatedAt = now, Input = "\"input\"" },
+            new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", "\"input\"") { Timestamp = now }),
+            Ct);
+    }
+
+    private static OrchestrationCommit Commit(OrchestrationWorkItem item, IReadOnlyList<HistoryEvent> events, IReadOnlyList<OrchestrationMessage>? messages = null)
+        => new(item.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1" }, events, false, messages ?? [], []);
+
+    /// <summary>Reads the first message of a queue, waiting for it on the real clock: the poller writes it in the background.</summary>
+    private static async Task<string> PeekWithinAsync(QueueClient queue, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var peeked = (await queue.PeekMessagesAsync(1, Ct)).Value;
+            if (peeked.Length > 0)
+            {
+                return peeked[0].MessageText;
+            }
+
+            Assert.True(watch.Elapsed < limit, $"Nothing reached {queue.Name} within {limit}.");
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    /// <summary>Waits for work the way the engine's poller does, on the real clock.</summary>
+    private static async Task<OrchestrationWorkItem> LockWithinAsync(IDurableStore store, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit)
+        {
+            if (await store.TryLockOrchestrationAsync(Lease, 100, Ct) is { } item)
+            {
+                return item;
+            }
+
+            // Bounded on the real clock: a store on a fake clock waits for its poller's signal only.
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            poll.CancelAfter(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                await store.WaitForWorkAsync(WorkItemKind.Orchestration, TimeSpan.FromMilliseconds(100), poll.Token);
+            }
+            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+            {
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"No orchestration work item within {limit}.");
+    }
+}

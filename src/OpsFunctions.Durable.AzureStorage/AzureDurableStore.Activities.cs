@@ -13,6 +13,7 @@ public sealed partial class AzureDurableStore
     public async Task<ActivityWorkItem?> TryLockActivityAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
         _lease = lease;
+        EnsurePolling(WorkItemKind.Activity);
         while (_activityBuffer.TryLock(lease) is { } locked)
         {
             var (held, dequeueCount) = locked;

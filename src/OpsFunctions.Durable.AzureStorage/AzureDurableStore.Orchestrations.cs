@@ -18,6 +18,7 @@ public sealed partial class AzureDurableStore
     {
         // Only held messages are locked: this host's own sends are held at once, and the poller brings other hosts' in.
         _lease = lease;
+        EnsurePolling(WorkItemKind.Orchestration);
         while (_controlBuffer.TryLock(lease, maxMessages) is { } locked)
         {
             var item = await PrepareAsync(locked.InstanceId, locked.LockToken, locked.Messages, cancellationToken).ConfigureAwait(false);

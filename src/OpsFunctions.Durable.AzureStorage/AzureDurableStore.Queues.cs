@@ -41,7 +41,7 @@ public sealed partial class AzureDurableStore
 
         async Task SendGroupAsync(QueueClient queue, TimeSpan delay, (OrchestrationMessage Message, string? Incarnation)[] group, CancellationToken ct)
         {
-            var local = delay <= _options.TimerPrefetch;
+            var local = _options.LocalDispatch && delay <= _options.TimerPrefetch;
             foreach (var chunk in group.Chunk(MaxPartsPerMessage))
             {
                 var parts = chunk.Select(m => new EnvelopePart(HistorySerializer.Serialize(m.Message), null, m.Incarnation)).ToArray();
@@ -64,7 +64,7 @@ public sealed partial class AzureDurableStore
 
         await Task.WhenAll(messages.Chunk(MaxPartsPerMessage).Select(async chunk =>
         {
-            var local = _activityBuffer.Count < _options.LocalActivityCapacity;
+            var local = _options.LocalDispatch && _activityBuffer.Count < _options.LocalActivityCapacity;
             var parts = chunk.Select(m => new EnvelopePart(null, HistorySerializer.Serialize(m.Message), m.Incarnation)).ToArray();
             var physical = await SendPartsAsync(_workItemQueue, chunk[0].Message.InstanceId, parts, TimeSpan.Zero, local, cancellationToken).ConfigureAwait(false);
             if (physical is not null)

@@ -43,6 +43,8 @@ public sealed partial class AzureDurableStore : IDurableStore
     private Task _background = Task.CompletedTask;
     private TimeSpan _lease = DefaultLease;
     private int _disposed;
+    private Task? _orchestrationPoller;
+    private Task? _activityPoller;
 
     /// <summary>Initializes a new instance of the <see cref="AzureDurableStore"/> class.</summary>
     /// <param name="hubName">The task hub; its tables, queues and container are named after it.</param>
@@ -97,16 +99,14 @@ public sealed partial class AzureDurableStore : IDurableStore
         }
 
         LogStarted(_clients.Endpoint, _names.InstancesTable, _controlQueues.Length, _hostId);
-        _background = Task.WhenAll(
-            PollAsync(WorkItemKind.Orchestration, _stopping.Token),
-            PollAsync(WorkItemKind.Activity, _stopping.Token),
-            RenewHeldMessagesAsync(_stopping.Token));
+        _background = RenewHeldMessagesAsync(_stopping.Token);
     }
 
     /// <inheritdoc/>
     public async Task WaitForWorkAsync(WorkItemKind kind, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        EnsurePolling(kind);
         var signal = Signal(kind);
         var signaled = signal.BeginWait();
         if (signaled.IsCompleted || maxWait <= TimeSpan.Zero)
@@ -143,12 +143,15 @@ public sealed partial class AzureDurableStore : IDurableStore
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        try
+        foreach (var task in new[] { _background, _orchestrationPoller, _activityPoller })
         {
-            await _background.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            try
+            {
+                await (task ?? Task.CompletedTask).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         await Task.WhenAll(_deletions.Keys).ConfigureAwait(false);
@@ -166,6 +169,22 @@ public sealed partial class AzureDurableStore : IDurableStore
         await Task.WhenAll(_controlQueues.Append(_workItemQueue).Append(_poisonQueue)
             .Select(queue => queue.DeleteIfExistsAsync(cancellationToken))).ConfigureAwait(false);
         await _clients.Blobs.GetBlobContainerClient(_names.PayloadContainer).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts polling the queues of <paramref name="kind"/> once a worker asks for work. A process that only starts and
+    /// steers instances never polls, so it never takes messages it has no worker for.
+    /// </summary>
+    private void EnsurePolling(WorkItemKind kind)
+    {
+        ref var poller = ref kind == WorkItemKind.Orchestration ? ref _orchestrationPoller : ref _activityPoller;
+        if (Volatile.Read(ref poller) is null && _disposed == 0)
+        {
+            lock (_stopping)
+            {
+                poller ??= PollAsync(kind, _stopping.Token);
+            }
+        }
     }
 
     private WorkSignal Signal(WorkItemKind kind) => kind == WorkItemKind.Orchestration ? _orchestrationSignal : _activitySignal;

@@ -42,6 +42,13 @@ public sealed class AzureStorageOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan MaxVisibilityDelay { get; set; } = AzureStorageConstants.MaxVisibilityDelay;
 
+    /// <summary>
+    /// Gets or sets whether messages this host sends to its own queues are held for its own workers at once, skipping the
+    /// queue's receive. Turn it off in a process that starts and steers instances but runs no worker.
+    /// </summary>
+    /// <value><see langword="true"/> unless set.</value>
+    public bool LocalDispatch { get; set; } = true;
+
     /// <summary>Gets or sets how many activities this host keeps for its own workers when it schedules them itself.</summary>
     /// <value>100 unless set; beyond it activities go to the shared queue, where any host takes them.</value>
     [Range(0, 10_000)]

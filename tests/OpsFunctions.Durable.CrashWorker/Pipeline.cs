@@ -3,13 +3,24 @@ using OpsFunctions.Durable;
 namespace OpsFunctions.Durable.CrashWorker;
 
 /// <summary>
-/// A chain of five activities then a fan-out of five: long enough to be killed in the middle, with an
+/// A chain of five activities then a fan-out of ten: long enough to be killed in the middle, with an
 /// output that tells whether every step ran exactly once into history.
 /// </summary>
 public sealed class Pipeline : TaskOrchestrator<int, long>
 {
+    /// <summary>How many activities one instance schedules.</summary>
+    public const int ActivityCount = 15;
+
+    private static int _activitiesRun;
+
+    /// <summary>Gets how many activities this process has run.</summary>
+    public static int ActivitiesRun => Volatile.Read(ref _activitiesRun);
+
     /// <summary>The output <see cref="Pipeline"/> must produce for <paramref name="input"/>.</summary>
-    public static long Expected(int input) => (input + 5L) * (1 + 2 + 3 + 4 + 5);
+    public static long Expected(int input) => (input + 5L) * 55;
+
+    /// <summary>Counts one activity run by this process.</summary>
+    public static void CountActivity() => Interlocked.Increment(ref _activitiesRun);
 
     public override async Task<long> RunAsync(TaskOrchestrationContext context, int input)
     {
@@ -19,7 +30,7 @@ public sealed class Pipeline : TaskOrchestrator<int, long>
             value = await context.CallActivityAsync<long>(nameof(AddOne), value);
         }
 
-        var parts = await Task.WhenAll(Enumerable.Range(1, 5).Select(factor => context.CallActivityAsync<long>(nameof(Multiply), new[] { value, factor })));
+        var parts = await Task.WhenAll(Enumerable.Range(1, 10).Select(factor => context.CallActivityAsync<long>(nameof(Multiply), new[] { value, factor })));
         return parts.Sum();
     }
 }
@@ -29,6 +40,7 @@ public sealed class AddOne : TaskActivity<long, long>
     public override async Task<long> RunAsync(TaskActivityContext context, long input)
     {
         await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
+        Pipeline.CountActivity();
         return input + 1;
     }
 }
@@ -38,6 +50,7 @@ public sealed class Multiply : TaskActivity<long[], long>
     public override async Task<long> RunAsync(TaskActivityContext context, long[] input)
     {
         await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
+        Pipeline.CountActivity();
         return input[0] * input[1];
     }
 }

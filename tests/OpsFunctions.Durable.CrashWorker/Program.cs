@@ -1,34 +1,52 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.CrashWorker;
+using OpsFunctions.Testing.Azure;
 
-// Usage: CrashWorker <database file> <instances> [start]
+// Usage: CrashWorker <database file | azurite:hub> <instances> [start] [--progress]
 // With "start" it schedules the instances first; it then works until all of them have ended.
+// With --progress it prints "progress N" (activities this process ran) every 100 ms.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: CrashWorker <database file> <instances> [start]");
+    Console.Error.WriteLine("usage: CrashWorker <database file | azurite:hub> <instances> [start] [--progress]");
     return 2;
 }
 
-var database = args[0];
-var count = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+var target = args[0];
+var count = int.Parse(args[1], CultureInfo.InvariantCulture);
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-builder.Services
+var onAzurite = target.StartsWith("azurite:", StringComparison.Ordinal);
+var engine = builder.Services
     .AddDurableTask(options =>
     {
-        options.LockTimeout = TimeSpan.FromSeconds(2);
+        // Queue invisibility runs on the real clock: a shorter lease brings a killed host's messages back sooner.
+        options.LockTimeout = TimeSpan.FromSeconds(onAzurite ? 5 : 2);
         options.MaxConcurrentActivities = 16;
+        if (onAzurite)
+        {
+            options.HubName = target["azurite:".Length..];
+        }
     })
-    .AddTasks(tasks => tasks.AddOrchestrator<Pipeline>().AddActivity<AddOne>().AddActivity<Multiply>())
-    .UseSqlite($"Data Source={database}");
+    .AddTasks(tasks => tasks.AddOrchestrator<Pipeline>().AddActivity<AddOne>().AddActivity<Multiply>());
+if (onAzurite)
+{
+    engine.UseAzureStorage(Azurite.ConnectionString);
+}
+else
+{
+    engine.UseSqlite($"Data Source={target}");
+}
+
 using var host = builder.Build();
 await host.StartAsync();
 var client = host.Services.GetRequiredService<DurableTaskClient>();
 
-if (args.Length > 2 && args[2] == "start")
+if (args.Contains("start"))
 {
     for (var i = 0; i < count; i++)
     {
@@ -38,12 +56,31 @@ if (args.Length > 2 && args[2] == "start")
     Console.WriteLine($"scheduled {count}");
 }
 
+using var stopProgress = new CancellationTokenSource();
+var progress = args.Contains("--progress") ? ReportProgressAsync(stopProgress.Token) : Task.CompletedTask;
 for (var i = 0; i < count; i++)
 {
-    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
     await client.WaitForInstanceCompletionAsync($"crash-{i:D4}", cancellation: timeout.Token);
 }
 
-Console.WriteLine($"all {count} ended");
+await stopProgress.CancelAsync();
+await progress;
+Console.WriteLine($"all {count} ended; progress {Pipeline.ActivitiesRun}");
 await host.StopAsync();
 return 0;
+
+static async Task ReportProgressAsync(CancellationToken cancellationToken)
+{
+    try
+    {
+        while (true)
+        {
+            Console.WriteLine($"progress {Pipeline.ActivitiesRun}");
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}

@@ -4,6 +4,8 @@ using OpsFunctions.Durable.CrashWorker;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Sqlite;
 using OpsFunctions.Durable.Storage;
+using OpsFunctions.Testing.Hosting;
+using OpsFunctions.Testing.Storage;
 
 namespace OpsFunctions.Durable.Tests;
 
@@ -27,7 +29,7 @@ public sealed class CrashRecoveryTests : IDisposable
             new SqliteStoreOptions { ConnectionString = $"Data Source={database}" }, TimeProvider.System, NullLogger<SqliteDurableStore>.Instance);
         await store.InitializeAsync(Cancellation);
 
-        using (var first = StartWorker(database, "start"))
+        using (var first = CrashWorkerProcess.Start(database, Instances, "start"))
         {
             // Kill only once every instance exists, so the restart has all 200 to finish.
             var scheduled = await first.StandardOutput.ReadLineAsync(Cancellation).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancellation);
@@ -40,7 +42,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var completedAtKill = await CountCompletedAsync(store);
         Assert.InRange(completedAtKill, 10, Instances - 1);
 
-        using (var second = StartWorker(database))
+        using (var second = CrashWorkerProcess.Start(database, Instances))
         {
             var exited = second.WaitForExitAsync(Cancellation);
             await exited.WaitAsync(TimeSpan.FromMinutes(3), Cancellation);
@@ -54,7 +56,7 @@ public sealed class CrashRecoveryTests : IDisposable
             Assert.NotNull(instance);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.Status);
             Assert.Equal(Pipeline.Expected(i).ToString(System.Globalization.CultureInfo.InvariantCulture), instance.Output);
-            AssertNoDuplicates(id, await store.ReadHistoryAsync(id, Cancellation));
+            HistoryAssert.EachEventOnce(id, await store.ReadHistoryAsync(id, Cancellation), Pipeline.ActivityCount);
         }
     }
 
@@ -62,18 +64,6 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static void AssertNoDuplicates(string id, IReadOnlyList<HistoryEvent> history)
-    {
-        Assert.Single(history.OfType<ExecutionStarted>());
-        Assert.Single(history.OfType<ExecutionCompleted>());
-        var scheduled = history.OfType<TaskScheduled>().Select(e => e.TaskId).ToList();
-        var completed = history.OfType<TaskCompleted>().Select(e => e.TaskScheduledId).ToList();
-        Assert.True(scheduled.Count == scheduled.Distinct().Count(), $"{id}: a task was scheduled twice");
-        Assert.True(completed.Count == completed.Distinct().Count(), $"{id}: a task completion was recorded twice");
-        Assert.Equal(10, scheduled.Count);
-        Assert.Equal(scheduled.Order(), completed.Order());
     }
 
     private static async Task<int> CountCompletedAsync(IDurableStore store)
@@ -91,28 +81,5 @@ public sealed class CrashRecoveryTests : IDisposable
             Assert.True(started.Elapsed < timeout, "the worker made no progress in time");
             await Task.Delay(TimeSpan.FromMilliseconds(5), Cancellation);
         }
-    }
-
-    private static Process StartWorker(string database, string? mode = null)
-    {
-        var configuration = Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        var worker = Path.GetFullPath(Path.Combine(
-            AppContext.BaseDirectory, "..", "..", "OpsFunctions.Durable.CrashWorker", configuration, "OpsFunctions.Durable.CrashWorker.dll"));
-        Assert.True(File.Exists(worker), $"crash worker not built at {worker}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(worker);
-        start.ArgumentList.Add(database);
-        start.ArgumentList.Add(Instances.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (mode is not null)
-        {
-            start.ArgumentList.Add(mode);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the crash worker");
     }
 }

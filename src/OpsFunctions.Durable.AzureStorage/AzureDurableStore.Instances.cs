@@ -29,7 +29,9 @@ public sealed partial class AzureDurableStore
             throw new InstanceAlreadyExistsException(instance.InstanceId, existing.Record.Status);
         }
 
-        var head = new InstanceHead(instance with { Status = OrchestrationRuntimeStatus.Pending }, Guid.NewGuid().ToString("N"), 0, null, null, null);
+        var incarnation = Guid.NewGuid().ToString("N");
+        var head = new InstanceHead(
+            instance with { Status = OrchestrationRuntimeStatus.Pending, Version = InstanceHead.FormatVersion(incarnation, 1) }, incarnation, 0, null, null, null);
         var entity = await head.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false);
         Response response;
         try

@@ -42,34 +42,40 @@ public sealed partial class AzureDurableStore
             throw new StoreConflictException($"Instance '{instanceId}' was locked again since the work item was locked.");
         }
 
-        if (workItem.Instance?.Version != locked.Head.ETag)
+        if (workItem.Instance?.Version != locked.Head.Record.Version)
         {
             throw new StoreConflictException($"Instance '{instanceId}' is at another version than the work item's.");
         }
 
         var historyStart = commit.ReplaceHistory ? 0 : locked.Head.HistoryCount;
         var outbox = BuildOutbox(commit, locked.Head.Incarnation);
+        var sequence = locked.Head.Sequence + 1;
         var head = new InstanceHead(
-            commit.Instance with { Version = locked.Head.ETag },
+            commit.Instance with { Version = InstanceHead.FormatVersion(locked.Head.Incarnation, sequence) },
             locked.Head.Incarnation,
             historyStart + commit.NewEvents.Count,
             outbox.Parts.Count == 0 ? null : outbox,
             _hostId,
-            _timeProvider.GetUtcNow());
-        var etag = await WriteEpisodeAsync(head, historyStart, commit.NewEvents, cancellationToken).ConfigureAwait(false);
+            _timeProvider.GetUtcNow())
+        {
+            ETag = locked.Head.ETag,
+            Sequence = sequence,
+        };
+        var etag = await WriteEpisodeAsync(head, workItem.LockToken, historyStart, commit.NewEvents, cancellationToken).ConfigureAwait(false);
         head = head.WithETag(etag);
 
         if (head.Outbox is not null)
         {
-            head = await SendOutboxAsync(head, cancellationToken).ConfigureAwait(false);
+            await SendOutboxMessagesAsync(head, cancellationToken).ConfigureAwait(false);
         }
 
         Remember(head);
+        RecordOutboxSent(head);
         DeleteInBackground(_controlBuffer.Consume(instanceId, workItem.LockToken, workItem.Messages.Select(m => m.MessageId), release: true));
 
         // Messages that arrived during the episode are lockable now that the lock is gone.
         _orchestrationSignal.Set();
-        return head.ETag;
+        return head.Record.Version!;
     }
 
     /// <inheritdoc/>
@@ -92,6 +98,7 @@ public sealed partial class AzureDurableStore
     private async Task<OrchestrationWorkItem?> PrepareAsync(
         string instanceId, string lockToken, IReadOnlyList<(HeldMessage<OrchestrationMessage> Message, int DequeueCount)> taken, CancellationToken cancellationToken)
     {
+        await AwaitClearAsync(instanceId).ConfigureAwait(false);
         var head = _heads.TryGetValue(instanceId, out var cached) && !cached.IsEnded
             ? cached
             : await ReadHeadAsync(instanceId, includePayloads: true, cancellationToken).ConfigureAwait(false);
@@ -106,20 +113,21 @@ public sealed partial class AzureDurableStore
             }
         }
 
-        if (head!.Outbox is not null)
+        if (head!.Outbox is not null && !SentOutbox(head))
         {
             var age = _timeProvider.GetUtcNow() - (head.OutboxAt ?? default);
-            if (head.OutboxBy != _hostId && age < _lease)
+            if (head.OutboxBy != _hostId && age < OutboxGrace)
             {
-                // The committing host may still be sending; give it its lease before sending for it.
-                _controlBuffer.Abandon(instanceId, lockToken, _lease - age);
+                // The committing host may still be sending, or about to clear what it sent: give it the grace first.
+                _controlBuffer.Abandon(instanceId, lockToken, OutboxGrace - age);
                 return null;
             }
 
             LogOutboxRecovered(instanceId, head.Outbox.Parts.Count, head.OutboxBy ?? "(unknown)");
             try
             {
-                head = await SendOutboxAsync(head, cancellationToken).ConfigureAwait(false);
+                await SendOutboxMessagesAsync(head, cancellationToken).ConfigureAwait(false);
+                head = await ClearOutboxAsync(head, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException exception) when (exception.Status == 412)
             {
@@ -136,7 +144,7 @@ public sealed partial class AzureDurableStore
     }
 
     /// <summary>Writes history rows, then the head checked against the locked ETag: the head is the commit point.</summary>
-    private async Task<ETag> WriteEpisodeAsync(InstanceHead head, int historyStart, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken)
+    private async Task<ETag> WriteEpisodeAsync(InstanceHead head, string lockToken, int historyStart, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken)
     {
         var instanceId = head.Record.InstanceId;
         var key = KeyEncoder.Encode(instanceId);
@@ -184,82 +192,13 @@ public sealed partial class AzureDurableStore
         {
             _heads.TryRemove(instanceId, out _);
             LogCommitConflict(instanceId, head.ETag);
+
+            // Nothing was consumed: give the messages back at once rather than when the lease runs out.
+            _controlBuffer.Abandon(instanceId, lockToken, TimeSpan.Zero);
+            _orchestrationSignal.Set();
             throw new StoreConflictException(exception.Status == 404
                 ? $"Instance '{instanceId}' no longer exists."
                 : $"Instance '{instanceId}' changed since the work item was locked.", exception);
-        }
-    }
-
-    private static Outbox BuildOutbox(OrchestrationCommit commit, string incarnation)
-    {
-        var self = commit.Instance.InstanceId;
-        var parts = new List<EnvelopePart>(commit.OrchestrationMessages.Count + commit.ActivityMessages.Count);
-        foreach (var message in commit.OrchestrationMessages)
-        {
-            // A child's incarnation is known only once its head exists; replies to other instances carry execution ids.
-            parts.Add(new EnvelopePart(HistorySerializer.Serialize(message), null, message.InstanceId == self ? incarnation : null));
-        }
-
-        foreach (var activity in commit.ActivityMessages)
-        {
-            parts.Add(new EnvelopePart(null, HistorySerializer.Serialize(activity), incarnation));
-        }
-
-        return new Outbox(parts);
-    }
-
-    /// <summary>Sends the outbox of <paramref name="head"/>, then clears it on the head (checked against the head's ETag).</summary>
-    private async Task<InstanceHead> SendOutboxAsync(InstanceHead head, CancellationToken cancellationToken)
-    {
-        var orchestration = new List<(OrchestrationMessage Message, string? Incarnation)>();
-        var activities = new List<(ActivityMessage Message, string? Incarnation)>();
-        foreach (var part in head.Outbox!.Parts)
-        {
-            if (part.Activity is { } activity)
-            {
-                activities.Add((HistorySerializer.DeserializeActivityMessage(activity), part.Incarnation));
-                continue;
-            }
-
-            var message = HistorySerializer.DeserializeOrchestrationMessage(part.Orchestration!);
-            var incarnation = message.Event is ExecutionStarted started && message.InstanceId != head.Record.InstanceId
-                ? await EnsureChildHeadAsync(message.InstanceId, started, cancellationToken).ConfigureAwait(false)
-                : part.Incarnation;
-            orchestration.Add((message, incarnation));
-        }
-
-        await Task.WhenAll(
-            SendOrchestrationMessagesAsync(orchestration, cancellationToken),
-            SendActivityMessagesAsync(activities, cancellationToken)).ConfigureAwait(false);
-
-        var cleared = head with { Outbox = null, OutboxBy = null, OutboxAt = null };
-        var entity = await cleared.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false);
-        var response = await _table.UpdateEntityAsync(entity, new ETag(head.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        return cleared.WithETag(response.Headers.ETag!.Value);
-    }
-
-    /// <summary>Creates a sub-orchestration's Pending head unless it exists; returns the incarnation to stamp its start with.</summary>
-    private async Task<string> EnsureChildHeadAsync(string instanceId, ExecutionStarted started, CancellationToken cancellationToken)
-    {
-        var now = _timeProvider.GetUtcNow();
-        var record = new InstanceRecord(instanceId, started.Name)
-        {
-            CreatedAt = now,
-            LastUpdatedAt = now,
-            Input = started.Input,
-            ParentInstanceId = started.Parent?.InstanceId,
-        };
-        var head = new InstanceHead(record, Guid.NewGuid().ToString("N"), 0, null, null, null);
-        try
-        {
-            var response = await _table.AddEntityAsync(await head.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            Remember(head.WithETag(response.Headers.ETag!.Value));
-            return head.Incarnation;
-        }
-        catch (RequestFailedException exception) when (exception.Status == 409)
-        {
-            var existing = await ReadHeadAsync(instanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
-            return existing?.Incarnation ?? head.Incarnation;
         }
     }
 

@@ -14,7 +14,6 @@ namespace OpsFunctions.Durable.AzureStorage;
 /// </summary>
 public sealed partial class AzureDurableStore
 {
-    private const int MaxPartsPerMessage = 32;
     private const int ReceiveBatch = 32;
     private const int MaxHeldControlMessages = 2_000;
     private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
@@ -35,45 +34,63 @@ public sealed partial class AzureDurableStore
         }
 
         var now = _timeProvider.GetUtcNow();
-        var groups = messages.GroupBy(m => (Queue: ControlQueue(m.Message.InstanceId), Due: m.Message.VisibleAt is { } at && at > now ? at : now));
-        await Task.WhenAll(groups.Select(group => SendGroupAsync(group.Key.Queue, group.Key.Due - now, group.ToArray(), cancellationToken))).ConfigureAwait(false);
-        _orchestrationSignal.Set();
-
-        async Task SendGroupAsync(QueueClient queue, TimeSpan delay, (OrchestrationMessage Message, string? Incarnation)[] group, CancellationToken ct)
+        var sends = new List<Task>();
+        foreach (var group in messages.GroupBy(m => (Partition: PartitionOf(m.Message.InstanceId, _controlQueues.Length), Due: m.Message.VisibleAt is { } at && at > now ? at : now)))
         {
-            var local = _options.LocalDispatch && delay <= _options.TimerPrefetch;
-            foreach (var chunk in group.Chunk(MaxPartsPerMessage))
+            var parts = group.Select(m => (m.Message, m.Incarnation, new EnvelopePart(HistorySerializer.Serialize(m.Message), null, m.Incarnation), m.Message.InstanceId)).ToArray();
+            if (group.Key.Due == now)
             {
-                var parts = chunk.Select(m => new EnvelopePart(HistorySerializer.Serialize(m.Message), null, m.Incarnation)).ToArray();
-                var physical = await SendPartsAsync(queue, chunk[0].Message.InstanceId, parts, delay, local, ct).ConfigureAwait(false);
-                if (physical is not null)
-                {
-                    _controlBuffer.Add(physical, chunk);
-                }
+                sends.Add(_controlBatchers[group.Key.Partition].SendAsync(parts));
+                continue;
             }
+
+            // Delayed messages (timers) go alone: their visibility is their own.
+            var delay = group.Key.Due - now;
+            var local = _options.LocalDispatch && delay <= _options.TimerPrefetch;
+            foreach (var (message, incarnation, part, instanceId) in parts)
+            {
+                sends.Add(SendDelayedAsync(_controlQueues[group.Key.Partition], (message, incarnation), part, delay, local, cancellationToken));
+            }
+        }
+
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        _orchestrationSignal.Set();
+    }
+
+    private async Task SendDelayedAsync(QueueClient queue, (OrchestrationMessage Message, string? Incarnation) message, EnvelopePart part, TimeSpan delay, bool local, CancellationToken cancellationToken)
+    {
+        var physical = await SendPartsAsync(queue, message.Message.InstanceId, [part], delay, local, cancellationToken).ConfigureAwait(false);
+        if (physical is not null)
+        {
+            _controlBuffer.Add(physical, [message]);
         }
     }
 
     /// <summary>Sends activity requests, held by this host for its own workers while it has room.</summary>
     private async Task SendActivityMessagesAsync(IReadOnlyList<(ActivityMessage Message, string? Incarnation)> messages, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0)
-        {
-            return;
-        }
-
-        await Task.WhenAll(messages.Chunk(MaxPartsPerMessage).Select(async chunk =>
-        {
-            var local = _options.LocalDispatch && _activityBuffer.Count < _options.LocalActivityCapacity;
-            var parts = chunk.Select(m => new EnvelopePart(null, HistorySerializer.Serialize(m.Message), m.Incarnation)).ToArray();
-            var physical = await SendPartsAsync(_workItemQueue, chunk[0].Message.InstanceId, parts, TimeSpan.Zero, local, cancellationToken).ConfigureAwait(false);
-            if (physical is not null)
-            {
-                _activityBuffer.Add(physical, chunk);
-            }
-        })).ConfigureAwait(false);
+        await _activityBatcher.SendAsync(
+            messages.Select(m => (m.Message, m.Incarnation, new EnvelopePart(null, HistorySerializer.Serialize(m.Message), m.Incarnation), m.Message.InstanceId)).ToArray())
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
         _activitySignal.Set();
     }
+
+    private SendBatcher<OrchestrationMessage> ControlBatcher(QueueClient queue) => new(
+        (parts, instanceId) => SendPartsAsync(queue, instanceId, parts, TimeSpan.Zero, _options.LocalDispatch, CancellationToken.None),
+        (physical, messages) =>
+        {
+            _controlBuffer.Add(physical, messages);
+            _orchestrationSignal.Set();
+        });
+
+    private SendBatcher<ActivityMessage> ActivityBatcher() => new(
+        (parts, instanceId) => SendPartsAsync(
+            _workItemQueue, instanceId, parts, TimeSpan.Zero, _options.LocalDispatch && _activityBuffer.Count < _options.LocalActivityCapacity, CancellationToken.None),
+        (physical, messages) =>
+        {
+            _activityBuffer.Add(physical, messages);
+            _activitySignal.Set();
+        });
 
     /// <summary>
     /// Sends one queue message. Held (<paramref name="local"/>): sent invisible for the lease past its due time, and returned
@@ -305,15 +322,16 @@ public sealed partial class AzureDurableStore
         }
     }
 
-    /// <summary>Polls the queues of <paramref name="kind"/> while nothing is lockable: every few milliseconds while messages come, backing off to the polling interval.</summary>
+    /// <summary>
+    /// Polls the queues of <paramref name="kind"/>: every few milliseconds while messages come, backing off to the polling
+    /// interval while they do not. It polls under local load too, or other hosts' messages would wait for this one to idle.
+    /// </summary>
     private async Task PollAsync(WorkItemKind kind, CancellationToken cancellationToken)
     {
         var interval = MinPollingInterval;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var lockable = kind == WorkItemKind.Orchestration ? _controlBuffer.HasLockable() : _activityBuffer.HasLockable();
             var found = 0;
-            if (!lockable)
             {
                 try
                 {

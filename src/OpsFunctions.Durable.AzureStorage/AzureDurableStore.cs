@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
+using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 
 namespace OpsFunctions.Durable.AzureStorage;
@@ -35,6 +36,8 @@ public sealed partial class AzureDurableStore : IDurableStore
     private readonly PayloadStore _payloads;
     private readonly ControlBuffer _controlBuffer;
     private readonly ActivityBuffer _activityBuffer;
+    private readonly SendBatcher<OrchestrationMessage>[] _controlBatchers;
+    private readonly SendBatcher<ActivityMessage> _activityBatcher;
     private readonly WorkSignal _orchestrationSignal = new();
     private readonly WorkSignal _activitySignal = new();
     private readonly ConcurrentDictionary<string, InstanceHead> _heads = new(StringComparer.Ordinal);
@@ -67,6 +70,8 @@ public sealed partial class AzureDurableStore : IDurableStore
         _payloads = new PayloadStore(_clients.Blobs.GetBlobContainerClient(_names.PayloadContainer));
         _controlBuffer = new ControlBuffer(timeProvider);
         _activityBuffer = new ActivityBuffer(timeProvider);
+        _controlBatchers = _controlQueues.Select(ControlBatcher).ToArray();
+        _activityBatcher = ActivityBatcher();
     }
 
     /// <summary>Gets the id this host writes on the heads it commits.</summary>
@@ -99,7 +104,7 @@ public sealed partial class AzureDurableStore : IDurableStore
         }
 
         LogStarted(_clients.Endpoint, _names.InstancesTable, _controlQueues.Length, _hostId);
-        _background = RenewHeldMessagesAsync(_stopping.Token);
+        _background = Task.WhenAll(RenewHeldMessagesAsync(_stopping.Token), ClearSentOutboxesLoopAsync(_stopping.Token));
     }
 
     /// <inheritdoc/>
@@ -155,6 +160,15 @@ public sealed partial class AzureDurableStore : IDurableStore
         }
 
         await Task.WhenAll(_deletions.Keys).ConfigureAwait(false);
+
+        // Cleared now, other hosts need not wait out the grace on these instances' next messages.
+        try
+        {
+            await ClearSentOutboxesAsync(all: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException)
+        {
+        }
 
         // Messages held but not consumed go back to the queue at once, so another host need not wait out their leases.
         await Task.WhenAll(_controlBuffer.Physicals().Concat(_activityBuffer.Physicals())

@@ -96,6 +96,15 @@ internal sealed class ControlBuffer(TimeProvider timeProvider)
         }
     }
 
+    public bool IsLocked(string instanceId)
+    {
+        var now = timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            return _instances.TryGetValue(instanceId, out var slot) && slot.LockToken is not null && slot.LockExpiresAt > now;
+        }
+    }
+
     public bool HoldsLock(string instanceId, string lockToken)
     {
         lock (_gate)

@@ -8,7 +8,7 @@ namespace OpsFunctions.Durable.AzureStorage;
 /// <summary>
 /// The head row of an instance as the store sees it: the engine's record plus the commit bookkeeping.
 /// </summary>
-/// <param name="Record">Gets the engine's view; its version is the row's ETag.</param>
+/// <param name="Record">Gets the engine's view; its version is the incarnation and the commit sequence, which only episodes change.</param>
 /// <param name="Incarnation">Gets the id of this creation of the instance; messages stamped with another are stale.</param>
 /// <param name="HistoryCount">Gets how many history rows belong to the current execution; rows past it are ignored.</param>
 /// <param name="Outbox">Gets the messages of the last episode while they may be unsent.</param>
@@ -19,7 +19,14 @@ internal sealed record InstanceHead(
 {
     public const string RowKey = "head";
 
-    public string ETag => Record.Version!;
+    /// <summary>Gets the row's ETag: every write changes it, clearing a sent outbox included, so the engine is shown <see cref="Sequence"/> instead.</summary>
+    public string ETag { get; init; } = string.Empty;
+
+    /// <summary>Gets how many times the head was written by a create or a commit.</summary>
+    public long Sequence { get; init; } = 1;
+
+    /// <summary>Formats the version the engine sees.</summary>
+    public static string FormatVersion(string incarnation, long sequence) => $"{incarnation}.{sequence}";
 
     public bool IsEnded => Record.Status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
 
@@ -37,6 +44,7 @@ internal sealed record InstanceHead(
             ["LastUpdatedAt"] = record.LastUpdatedAt,
             ["ParentInstanceId"] = record.ParentInstanceId,
             ["HistoryCount"] = HistoryCount,
+            ["Sequence"] = Sequence,
             ["Incarnation"] = Incarnation,
             ["OutboxBy"] = OutboxBy,
             ["OutboxAt"] = OutboxAt,
@@ -65,20 +73,25 @@ internal sealed record InstanceHead(
             Input = includePayloads ? await GetLargeAsync(entity, "Input", payloads, cancellationToken).ConfigureAwait(false) : null,
             Output = includePayloads ? await GetLargeAsync(entity, "Output", payloads, cancellationToken).ConfigureAwait(false) : null,
             CustomStatus = includePayloads ? await GetLargeAsync(entity, "CustomStatus", payloads, cancellationToken).ConfigureAwait(false) : null,
-            Version = entity.ETag.ToString(),
         };
+        var incarnation = entity.GetString("Incarnation") ?? string.Empty;
+        var sequence = entity.GetInt64("Sequence") ?? 1;
         var outbox = await GetLargeAsync(entity, "Outbox", payloads, cancellationToken).ConfigureAwait(false);
         return new InstanceHead(
-            record,
-            entity.GetString("Incarnation") ?? string.Empty,
+            record with { Version = FormatVersion(incarnation, sequence) },
+            incarnation,
             entity.GetInt32("HistoryCount") ?? 0,
             outbox is null ? null : Outbox.Deserialize(outbox),
             entity.GetString("OutboxBy"),
-            entity.GetDateTimeOffset("OutboxAt"));
+            entity.GetDateTimeOffset("OutboxAt"))
+        {
+            ETag = entity.ETag.ToString(),
+            Sequence = sequence,
+        };
     }
 
     /// <summary>Gets the same head with a new ETag, after a write.</summary>
-    public InstanceHead WithETag(ETag etag) => this with { Record = Record with { Version = etag.ToString() } };
+    public InstanceHead WithETag(ETag etag) => this with { ETag = etag.ToString() };
 
     private static async Task SetLargeAsync(TableEntity entity, string name, string? value, PayloadStore payloads, string instanceId, CancellationToken cancellationToken)
     {

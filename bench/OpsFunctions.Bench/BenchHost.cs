@@ -25,6 +25,12 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public DurableTaskClient Client { get; }
 
+    /// <summary>Gets the requests sent to a storage account so far (tables, queues, blobs), or null for an embedded store.</summary>
+    public (long Tables, long Queues, long Blobs)? StorageRequests
+        => _host.Services.GetRequiredService<IDurableStore>() is AzureDurableStore azure
+            ? (azure.Requests.Tables, azure.Requests.Queues, azure.Requests.Blobs)
+            : null;
+
     public static async Task<BenchHost> StartAsync(BenchOptions options, Action<DurableTaskRegistry> tasks)
     {
         var directory = Directory.CreateTempSubdirectory("opsfunctions-bench-").FullName;

@@ -41,11 +41,17 @@ internal static class Workloads
 
         // One unmeasured round of the same size: the JIT's tiering and the store's caches settle in it.
         await ChainRoundAsync(host, instances, activities);
+        var requestsBefore = host.StorageRequests;
         var rounds = new List<(double Seconds, List<double> Latencies)>();
         for (var run = 0; run < runs; run++)
         {
             rounds.Add(await ChainRoundAsync(host, instances, activities));
         }
+
+        var perActivity = (double)(runs * instances * activities);
+        var requests = host.StorageRequests is { } after && requestsBefore is { } before
+            ? $" table_requests_per_activity={(after.Tables - before.Tables) / perActivity:F2} queue_requests_per_activity={(after.Queues - before.Queues) / perActivity:F2}"
+            : string.Empty;
 
         var rates = rounds.Select(r => instances * activities / r.Seconds).Order().ToList();
         var latencies = rounds.SelectMany(r => r.Latencies).ToList();
@@ -58,7 +64,7 @@ internal static class Workloads
             ("activities_per_s_max", rates[^1]),
             ("orchestrations_per_s", Percentile(rates, 50) / activities),
             ("p50_ms", Percentile(latencies, 50)),
-            ("p99_ms", Percentile(latencies, 99)));
+            ("p99_ms", Percentile(latencies, 99))) + requests;
     }
 
     private static async Task<(double Seconds, List<double> Latencies)> ChainRoundAsync(BenchHost host, int instances, int activities)

@@ -28,14 +28,11 @@ internal sealed class ActivityBuffer(TimeProvider timeProvider)
         var now = timeProvider.GetUtcNow();
         lock (_gate)
         {
-            if (_physicals.TryGetValue(physical.MessageId, out var held))
+            if (!PhysicalMessage.TryAdd(_physicals, physical))
             {
-                held.PopReceipt = physical.PopReceipt;
-                held.RealVisibleUntil = physical.RealVisibleUntil;
                 return false;
             }
 
-            _physicals[physical.MessageId] = physical;
             for (var i = 0; i < parts.Count; i++)
             {
                 _messages.Add(new HeldMessage<ActivityMessage>(physical, i, parts[i].Message, parts[i].Incarnation, now, ++_sequence));

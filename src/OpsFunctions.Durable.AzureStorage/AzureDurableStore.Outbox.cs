@@ -17,10 +17,10 @@ namespace OpsFunctions.Durable.AzureStorage;
 public sealed partial class AzureDurableStore
 {
     /// <summary>How long another host waits before sending an outbox it finds on a head.</summary>
-    internal static readonly TimeSpan OutboxGrace = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan OutboxGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>How long a sent outbox stays on its head before this host clears it.</summary>
-    private static readonly TimeSpan ClearDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ClearDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>Heads whose outbox this host sent and has not cleared, by instance, with when they were sent.</summary>
     private readonly ConcurrentDictionary<string, (InstanceHead Head, DateTimeOffset SentAt)> _sentOutboxes = new(StringComparer.Ordinal);

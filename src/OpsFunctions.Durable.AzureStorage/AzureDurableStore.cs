@@ -77,6 +77,9 @@ public sealed partial class AzureDurableStore : IDurableStore
     /// <summary>Gets the id this host writes on the heads it commits.</summary>
     internal string HostId => _hostId;
 
+    /// <summary>Gets the count of requests this store sent to the account.</summary>
+    internal RequestCounter Requests => _clients.Requests;
+
     /// <summary>Gets the queue that keeps messages no worker could read.</summary>
     internal QueueClient PoisonQueue => _poisonQueue;
 

@@ -33,14 +33,11 @@ internal sealed class ControlBuffer(TimeProvider timeProvider)
         var now = timeProvider.GetUtcNow();
         lock (_gate)
         {
-            if (_physicals.TryGetValue(physical.MessageId, out var held))
+            if (!PhysicalMessage.TryAdd(_physicals, physical))
             {
-                held.PopReceipt = physical.PopReceipt;
-                held.RealVisibleUntil = physical.RealVisibleUntil;
                 return false;
             }
 
-            _physicals[physical.MessageId] = physical;
             for (var i = 0; i < parts.Count; i++)
             {
                 var (message, incarnation) = parts[i];

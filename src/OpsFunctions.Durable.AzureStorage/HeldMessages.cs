@@ -25,6 +25,23 @@ internal sealed class PhysicalMessage(QueueClient queue, string messageId, strin
 
     /// <summary>Gets or sets the blob that holds the body, deleted with the message.</summary>
     public string? Blob { get; set; }
+
+    /// <summary>
+    /// Adds a received message to what a buffer holds; <see langword="false"/> when it is held already, received again
+    /// after its invisibility lapsed: then only its receipt is refreshed, so its engine messages are not held twice.
+    /// </summary>
+    public static bool TryAdd(Dictionary<string, PhysicalMessage> held, PhysicalMessage physical)
+    {
+        if (held.TryGetValue(physical.MessageId, out var existing))
+        {
+            existing.PopReceipt = physical.PopReceipt;
+            existing.RealVisibleUntil = physical.RealVisibleUntil;
+            return false;
+        }
+
+        held[physical.MessageId] = physical;
+        return true;
+    }
 }
 
 /// <summary>

@@ -144,20 +144,34 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
     private async Task<OrchestrationMetadata> WaitAsync(
         string instanceId, bool getInputsAndOutputs, Func<OrchestrationMetadata, bool> done, CancellationToken cancellation)
     {
+        // Watch before the first read, so a commit between the read and the wait is not missed.
+        using var watch = _notifier.StartWatch(instanceId);
         var pollInterval = FirstPollInterval;
+        var read = true;
         while (true)
         {
-            // Ask for the notification before reading, so a change between the read and the wait is not missed.
-            using var registration = _notifier.WaitForChange(instanceId);
-            var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false)
-                ?? throw new InstanceNotFoundException(instanceId);
-            if (done(metadata))
+            if (read)
             {
-                return metadata;
+                var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false)
+                    ?? throw new InstanceNotFoundException(instanceId);
+                if (done(metadata))
+                {
+                    return metadata;
+                }
             }
 
-            await Task.WhenAny(registration.Changed, Task.Delay(pollInterval, _timeProvider, cancellation)).ConfigureAwait(false);
+            var changed = watch.NextChangeAsync();
+            if (await Task.WhenAny(changed, Task.Delay(pollInterval, _timeProvider, cancellation)).ConfigureAwait(false) == changed)
+            {
+                // A worker in this process commits the instance and says so with the status: read only when that
+                // status ends the wait. Polling slows to its longest interval, kept for workers in other processes.
+                read = done(new OrchestrationMetadata(string.Empty, instanceId) { RuntimeStatus = await changed.ConfigureAwait(false) });
+                pollInterval = MaxPollInterval;
+                continue;
+            }
+
             cancellation.ThrowIfCancellationRequested();
+            read = true;
             pollInterval = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, MaxPollInterval.Ticks));
         }
     }

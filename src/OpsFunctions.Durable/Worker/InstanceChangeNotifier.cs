@@ -7,74 +7,113 @@ namespace OpsFunctions.Durable.Worker;
 internal sealed class InstanceChangeNotifier
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, List<TaskCompletionSource>> _waiters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Watch>> _watches = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Registers for the next change of <paramref name="instanceId"/>; register before reading state.
-    /// Dispose the registration when done waiting, so instances that never change again hold nothing.
+    /// Starts watching <paramref name="instanceId"/>; start before reading state, so no commit after the read is missed.
+    /// Dispose the watch when done waiting, so instances that never change again hold nothing.
     /// </summary>
-    public Registration WaitForChange(string instanceId)
+    public Watch StartWatch(string instanceId)
     {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch = new Watch(this, instanceId);
         lock (_lock)
         {
-            if (!_waiters.TryGetValue(instanceId, out var list))
+            if (!_watches.TryGetValue(instanceId, out var list))
             {
                 list = [];
-                _waiters.Add(instanceId, list);
+                _watches.Add(instanceId, list);
             }
 
-            list.Add(waiter);
+            list.Add(watch);
         }
 
-        return new Registration(this, instanceId, waiter);
+        return watch;
     }
 
-    public void Notify(string instanceId)
+    /// <summary>Tells the watches of <paramref name="instanceId"/> the status it was committed with.</summary>
+    public void Notify(string instanceId, OrchestrationRuntimeStatus status)
     {
-        List<TaskCompletionSource>? waiters;
+        Watch[] watches;
         lock (_lock)
         {
-            if (!_waiters.Remove(instanceId, out waiters))
+            if (!_watches.TryGetValue(instanceId, out var list))
             {
                 return;
             }
+
+            watches = [.. list];
         }
 
-        foreach (var waiter in waiters)
+        foreach (var watch in watches)
         {
-            waiter.TrySetResult();
+            watch.Changed(status);
         }
     }
 
-    /// <summary>Gets the number of instances with waiters, for tests.</summary>
+    /// <summary>Gets the number of instances with watches, for tests.</summary>
     internal int WatchedInstances
     {
         get
         {
             lock (_lock)
             {
-                return _waiters.Count;
+                return _watches.Count;
             }
         }
     }
 
-    private void Forget(string instanceId, TaskCompletionSource waiter)
+    private void Forget(Watch watch)
     {
         lock (_lock)
         {
-            if (_waiters.TryGetValue(instanceId, out var list) && list.Remove(waiter) && list.Count == 0)
+            if (_watches.TryGetValue(watch.InstanceId, out var list) && list.Remove(watch) && list.Count == 0)
             {
-                _waiters.Remove(instanceId);
+                _watches.Remove(watch.InstanceId);
             }
         }
     }
 
-    /// <summary>One client's wait for the next change of one instance.</summary>
-    internal readonly struct Registration(InstanceChangeNotifier notifier, string instanceId, TaskCompletionSource waiter) : IDisposable
+    /// <summary>One client's watch on one instance: every commit from its start on is seen, none twice.</summary>
+    internal sealed class Watch(InstanceChangeNotifier notifier, string instanceId) : IDisposable
     {
-        public Task Changed => waiter.Task;
+        private readonly Lock _gate = new();
+        private TaskCompletionSource<OrchestrationRuntimeStatus>? _waiting;
+        private OrchestrationRuntimeStatus? _unseen;
 
-        public void Dispose() => notifier.Forget(instanceId, waiter);
+        public string InstanceId { get; } = instanceId;
+
+        /// <summary>Gets the status of the next commit not seen yet; at once when one came since the last call.</summary>
+        public Task<OrchestrationRuntimeStatus> NextChangeAsync()
+        {
+            lock (_gate)
+            {
+                if (_unseen is { } status)
+                {
+                    _unseen = null;
+                    return Task.FromResult(status);
+                }
+
+                _waiting ??= new TaskCompletionSource<OrchestrationRuntimeStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _waiting.Task;
+            }
+        }
+
+        public void Dispose() => notifier.Forget(this);
+
+        internal void Changed(OrchestrationRuntimeStatus status)
+        {
+            TaskCompletionSource<OrchestrationRuntimeStatus>? waiting;
+            lock (_gate)
+            {
+                waiting = _waiting;
+                _waiting = null;
+                if (waiting is null)
+                {
+                    _unseen = status;
+                }
+            }
+
+            waiting?.TrySetResult(status);
+        }
     }
 }

@@ -84,7 +84,7 @@ internal sealed partial class OrchestrationProcessor
             session.IsCommitting = false;
         }
 
-        _notifier.Notify(workItem.InstanceId);
+        _notifier.Notify(workItem.InstanceId, commit.Instance.Status);
         LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
     }
 

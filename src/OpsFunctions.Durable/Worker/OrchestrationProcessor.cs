@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.Diagnostics;
 using OpsFunctions.Durable.Execution;
 using OpsFunctions.Durable.Storage;
 
@@ -16,6 +17,7 @@ internal sealed partial class OrchestrationProcessor
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly EpisodePlanner _planner;
+    private readonly DurableMetrics _metrics;
 
     public OrchestrationProcessor(
         IDurableStore store,
@@ -26,8 +28,10 @@ internal sealed partial class OrchestrationProcessor
         InstanceChangeNotifier notifier,
         TimeProvider timeProvider,
         IOptions<DurableTaskOptions> options,
+        DurableMetrics metrics,
         ILoggerFactory loggerFactory)
     {
+        _metrics = metrics;
         _store = store;
         _cache = cache;
         _notifier = notifier;
@@ -85,6 +89,7 @@ internal sealed partial class OrchestrationProcessor
         }
 
         _notifier.Notify(workItem.InstanceId);
+        _metrics.RecordEpisode(commit.Instance.Name, head.Status, commit.Instance.Status);
         LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
     }
 

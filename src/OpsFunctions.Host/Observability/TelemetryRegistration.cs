@@ -1,0 +1,41 @@
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using OpsFunctions.Durable.Diagnostics;
+
+namespace OpsFunctions.Host.Observability;
+
+/// <summary>Logging and tracing: JSON console logs when output is not a terminal; OpenTelemetry traces, exported over OTLP only when <c>OTEL_*</c> says where.</summary>
+public static class TelemetryRegistration
+{
+    public const string ServiceName = "opsfunctions-host";
+
+    public static WebApplicationBuilder AddOpsLogging(this WebApplicationBuilder builder)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            // Log collectors read one JSON object per line; colours and wrapping are for people.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(options => options.UseUtcTimestamp = true);
+        }
+
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddOpsTelemetry(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var exportOtlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+            || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? ServiceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(DurableTracing.SourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (exportOtlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        return builder;
+    }
+}

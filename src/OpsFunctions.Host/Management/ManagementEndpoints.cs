@@ -47,17 +47,12 @@ public static partial class ManagementEndpoints
         return app;
     }
 
-    public static async Task<Results<Accepted<StartPayload>, NotFound<ProblemDetails>, ProblemHttpResult>> StartAsync(
+    public static async Task<Results<Accepted<StartPayload>, ProblemHttpResult>> StartAsync(
         string name, string? instanceId, HttpRequest request, [AsParameters] ManagementServices services, CancellationToken cancellationToken)
     {
         if (!services.Registry.Orchestrators.ContainsKey(name))
         {
-            return TypedResults.NotFound(new ProblemDetails
-            {
-                Status = StatusCodes.Status404NotFound,
-                Title = "Not found",
-                Detail = $"No orchestrator named '{name}' is registered in this host.",
-            });
+            return Problems.NotFound($"No orchestrator named '{name}' is registered in this host.");
         }
 
         var body = await JsonBody.ReadAsync(request, services.Limits.Value.MaxBodyBytes, allowEmpty: true, cancellationToken);

@@ -39,10 +39,11 @@ public sealed class SampleWorkflow : TaskOrchestrator<SampleInput?, string>
 }
 
 /// <summary>The sample's activity: works for <see cref="SampleInput.StepMilliseconds"/> and echoes the message.</summary>
-public sealed class SampleStep : TaskActivity<SampleInput, string>
+public sealed partial class SampleStep(ILogger<SampleStep> logger) : TaskActivity<SampleInput, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, SampleInput input)
     {
+        LogStepStarted(context.InstanceId, input.StepMilliseconds);
         if (input.StepMilliseconds > 0)
         {
             await Task.Delay(input.StepMilliseconds, context.CancellationToken);
@@ -50,6 +51,9 @@ public sealed class SampleStep : TaskActivity<SampleInput, string>
 
         return $"done: {input.Message}";
     }
+
+    [LoggerMessage(EventId = 5900, Level = LogLevel.Information, Message = "SampleStep started for instance '{InstanceId}' ({StepMilliseconds} ms of work).")]
+    private partial void LogStepStarted(string instanceId, int stepMilliseconds);
 }
 
 public static class SampleRegistration

@@ -90,21 +90,36 @@ public readonly record struct JsonBody(JsonNode? Json, byte[] Raw, ProblemHttpRe
             || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 
+    private const int ReadChunkBytes = 16 * 1024;
+
+    private static async Task<int> ReadAsync(Stream body, byte[] chunk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body.ReadAsync(chunk, cancellationToken);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's cap (a chunk above ours) tripped first: report it as ours.
+            return int.MaxValue;
+        }
+    }
+
     private static async Task<byte[]?> ReadLimitedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         // Kestrel's own cap stays above ours so a chunked body too large gets this route's 413, not a reset.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
-            feature.MaxRequestBodySize = limit + 1;
+            feature.MaxRequestBodySize = limit + ReadChunkBytes;
         }
 
         var buffer = new MemoryStream();
         await using var _ = buffer;
-        var chunk = new byte[16 * 1024];
+        var chunk = new byte[ReadChunkBytes];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        while ((read = await ReadAsync(request.Body, chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > limit)
+            if (read == int.MaxValue || buffer.Length + read > limit)
             {
                 return null;
             }

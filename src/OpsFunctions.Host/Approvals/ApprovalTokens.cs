@@ -24,10 +24,10 @@ public enum ApprovalTokenState
 {
     Valid,
 
-    /// <summary>Not a token this host could have issued: wrong shape.</summary>
+    /// <summary>Not in the shape of a token: two base64url parts, the second a 32-byte signature.</summary>
     Unknown,
 
-    /// <summary>The right shape, but the signature does not match its claims.</summary>
+    /// <summary>The shape of a token, but the signature does not match the claims under this host's key.</summary>
     Tampered,
 
     Expired,
@@ -64,14 +64,33 @@ public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider)
 
         byte[] payload;
         byte[] signature;
-        ApprovalClaims? claims;
         try
         {
             payload = Base64Url.DecodeFromChars(token.AsSpan(0, dot));
             signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
+        }
+        catch (FormatException)
+        {
+            return (ApprovalTokenState.Unknown, null);
+        }
+
+        if (signature.Length != HMACSHA256.HashSizeInBytes)
+        {
+            return (ApprovalTokenState.Unknown, null);
+        }
+
+        // The signature is checked before the claims are read: altered claims need not even parse to be refused as altered.
+        if (!CryptographicOperations.FixedTimeEquals(signature, Sign(payload)))
+        {
+            return (ApprovalTokenState.Tampered, null);
+        }
+
+        ApprovalClaims? claims;
+        try
+        {
             claims = JsonSerializer.Deserialize<ApprovalClaims>(payload);
         }
-        catch (Exception exception) when (exception is FormatException or JsonException)
+        catch (JsonException)
         {
             return (ApprovalTokenState.Unknown, null);
         }
@@ -79,11 +98,6 @@ public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider)
         if (claims is null || string.IsNullOrEmpty(claims.InstanceId) || string.IsNullOrEmpty(claims.Nonce))
         {
             return (ApprovalTokenState.Unknown, null);
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(signature, Sign(payload)))
-        {
-            return (ApprovalTokenState.Tampered, null);
         }
 
         return claims.ExpiresAt <= timeProvider.GetUtcNow() ? (ApprovalTokenState.Expired, claims) : (ApprovalTokenState.Valid, claims);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,9 +24,22 @@ public sealed partial class ScheduleService(
         [TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromDays(32), TimeSpan.FromDays(366)];
 
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromDays(1);
+    private const int RecentLimit = 100;
 
-    /// <summary>Raised after each occurrence this host handled; tests and metrics watch it.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _armed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<ScheduleOccurrence> _recent = new();
+
+    /// <summary>Raised after each occurrence this host handled.</summary>
     public event Action<ScheduleOccurrence>? OccurrenceHandled;
+
+    /// <summary>Raised when a schedule starts waiting for its next occurrence (its timer is set).</summary>
+    public event Action<string, DateTimeOffset>? Armed;
+
+    /// <summary>Gets the latest occurrences this host handled, oldest first.</summary>
+    public IReadOnlyCollection<ScheduleOccurrence> RecentOccurrences => _recent;
+
+    /// <summary>Gets the occurrence a schedule waits for, if it is waiting.</summary>
+    public DateTimeOffset? ArmedFor(string schedule) => _armed.TryGetValue(schedule, out var next) ? next : null;
 
     public static string InstanceId(string schedule, DateTimeOffset occurrence)
         => $"schedule-{schedule}-{occurrence.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
@@ -51,7 +65,10 @@ public sealed partial class ScheduleService(
                 var wait = next - timeProvider.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, timeProvider, stoppingToken);
+                    var delay = Task.Delay(wait, timeProvider, stoppingToken);
+                    _armed[name] = next;
+                    Armed?.Invoke(name, next);
+                    await delay;
                 }
 
                 await FireAsync(name, schedule, cron, zone, next, stoppingToken);
@@ -96,7 +113,13 @@ public sealed partial class ScheduleService(
         }
 
         LogFired(name, occurrence, instanceId, started);
-        OccurrenceHandled?.Invoke(new ScheduleOccurrence(name, occurrence, instanceId, started));
+        var handled = new ScheduleOccurrence(name, occurrence, instanceId, started);
+        _recent.Enqueue(handled);
+        while (_recent.Count > RecentLimit && _recent.TryDequeue(out _))
+        {
+        }
+
+        OccurrenceHandled?.Invoke(handled);
     }
 
     private static DateTimeOffset? LastOccurrence(CronExpression cron, TimeZoneInfo zone, DateTimeOffset now)

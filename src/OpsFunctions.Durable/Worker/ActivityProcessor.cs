@@ -50,10 +50,15 @@ internal sealed partial class ActivityProcessor
         {
             var renewing = RenewLockAsync(workItem, renewal.Token);
             var started = _timeProvider.GetTimestamp();
+            using var span = DurableTracing.StartActivity(message.Name, message.InstanceId, message.TraceParent);
             try
             {
                 result = await RunAsync(workItem, cancellationToken).ConfigureAwait(false);
                 _metrics.RecordActivity(message.Name, _timeProvider.GetElapsedTime(started), result is TaskFailed);
+                if (result is TaskFailed failed)
+                {
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failed.Failure.ErrorMessage);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

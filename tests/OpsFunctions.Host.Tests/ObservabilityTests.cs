@@ -47,6 +47,21 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Metrics_InstanceWaitingOnATimer_ReportsPendingWorkAndTimers()
+    {
+        await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            "SampleWorkflow", null, new Durable.Client.StartOrchestrationOptions("later", TimeProvider.System.GetUtcNow().AddHours(1)), Cancellation);
+
+        var text = await host.Http.GetStringAsync("/metrics", Cancellation);
+
+        Assert.Contains("# TYPE opsfunctions_pending_timers gauge", text, StringComparison.Ordinal);
+        Assert.Contains("opsfunctions_pending_timers 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("opsfunctions_pending_activities 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("opsfunctions_pending_orchestration_messages 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Healthz_And_Readyz_AnswerHealthyWhenTheStoreAnswers()
     {
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Routing;
+using OpsFunctions.Durable.Storage;
 
 namespace OpsFunctions.Host.Observability;
 
@@ -11,10 +12,24 @@ public sealed class HostMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _webhookRequests;
 
+    private QueueStatistics? _queues;
+
     public HostMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
         _webhookRequests = _meter.CreateCounter<long>("opsfunctions.webhook.requests", "{request}", "Requests to the triggers under /api/, by route and status.");
+        _meter.CreateObservableGauge("opsfunctions.pending.orchestration_messages", () => Queue(q => q.PendingOrchestrationMessages), "{message}", "Orchestration messages due now, waiting for an episode.");
+        _meter.CreateObservableGauge("opsfunctions.pending.activities", () => Queue(q => q.PendingActivities), "{work_item}", "Activity work items due now, waiting for a worker.");
+        _meter.CreateObservableGauge("opsfunctions.pending.timers", () => Queue(q => q.ScheduledTimers), "{timer}", "Durable timers and delayed starts not yet due.");
+    }
+
+    /// <summary>Reads the store's queue counts, once per scrape: the gauges report what this read saw.</summary>
+    public async Task RefreshQueuesAsync(IDurableStore store, CancellationToken cancellationToken)
+    {
+        if (store is IDurableStoreStatistics statistics)
+        {
+            _queues = await statistics.GetQueueStatisticsAsync(cancellationToken);
+        }
     }
 
     public Meter Meter => _meter;
@@ -23,6 +38,9 @@ public sealed class HostMetrics : IDisposable
         => _webhookRequests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", status));
 
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> Queue(Func<QueueStatistics, long> read)
+        => _queues is { } queues ? [new Measurement<long>(read(queues))] : [];
 }
 
 public static class WebhookMetricsMiddleware

@@ -30,7 +30,11 @@ public static class ObservabilityEndpoints
     {
         // Resolved at start so the listener sees every instrument from the first request on.
         var prometheus = app.ServiceProvider.GetRequiredService<PrometheusText>();
-        app.MapGet("/metrics", () => TypedResults.Text(prometheus.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async (HostMetrics metrics, IDurableStore store, CancellationToken cancellationToken) =>
+        {
+            await metrics.RefreshQueuesAsync(store, cancellationToken);
+            return TypedResults.Text(prometheus.Render(), "text/plain; version=0.0.4; charset=utf-8");
+        });
         return app;
     }
 }

@@ -124,27 +124,25 @@ public sealed class CliAgainstHostTests(HostProcessFixture fixture) : IClassFixt
     }
 
     /// <summary>Waits for a custom status, or (null) for the instance to have ended.</summary>
-    private async Task WaitForStatusAsync(string id, string? customStatus)
+    private Task WaitForStatusAsync(string id, string? customStatus)
+        => WaitUntilAsync(id, (status, body) => customStatus is null
+            ? status == System.Net.HttpStatusCode.OK
+            : body?["customStatus"]?.GetValue<string>() == customStatus);
+
+    private Task WaitForRuntimeStatusAsync(string id, string runtimeStatus)
+        => WaitUntilAsync(id, (_, body) => body?["runtimeStatus"]?.GetValue<string>() == runtimeStatus);
+
+    private async Task WaitUntilAsync(string id, Func<System.Net.HttpStatusCode, JsonObject?, bool> done)
     {
         using var http = Admin();
         while (true)
         {
             using var response = await http.GetAsync($"/runtime/webhooks/durabletask/instances/{id}", TestContext.Current.CancellationToken);
-            var body = await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken);
-            if (customStatus is null ? response.StatusCode == System.Net.HttpStatusCode.OK : body?["customStatus"]?.GetValue<string>() == customStatus)
+            if (done(response.StatusCode, await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken)))
             {
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
-        }
-    }
-
-    private async Task WaitForRuntimeStatusAsync(string id, string status)
-    {
-        using var http = Admin();
-        while ((await http.GetFromJsonAsync<JsonObject>($"/runtime/webhooks/durabletask/instances/{id}", TestContext.Current.CancellationToken))!["runtimeStatus"]!.GetValue<string>() != status)
-        {
             await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
         }
     }

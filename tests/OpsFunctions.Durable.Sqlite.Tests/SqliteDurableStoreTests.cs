@@ -171,9 +171,35 @@ public sealed class SqliteDurableStoreTests : IAsyncDisposable
         Assert.NotNull(await store.TryLockOrchestrationAsync(Lease, 100, Ct));
     }
 
-    private Task CreateAsync(IDurableStore store, string instanceId) => store.CreateInstanceAsync(
+    [Fact]
+    public async Task GetQueueStatisticsAsync_DueAndFutureMessages_CountsEachKind()
+    {
+        var store = await _database.OpenAsync(_time);
+        await CreateAsync(store, "now");
+        await CreateAsync(store, "later", visibleAt: _time.GetUtcNow().AddHours(1));
+        var lockedItem = await store.TryLockOrchestrationAsync(TimeSpan.FromSeconds(30), 100, Ct);
+        await store.CompleteOrchestrationAsync(
+            lockedItem!,
+            new OrchestrationCommit(
+                lockedItem!.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1" },
+                [new TaskScheduled(0, "A", null) { Timestamp = _time.GetUtcNow() }, new TaskScheduled(1, "B", null) { Timestamp = _time.GetUtcNow() }],
+                false,
+                [],
+                [new ActivityMessage("now", "exec-1", 0, "A", null), new ActivityMessage("now", "exec-1", 1, "B", null)]),
+            Ct);
+        await store.TryLockActivityAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var counts = await store.GetQueueStatisticsAsync(Ct);
+        _time.Advance(TimeSpan.FromHours(1));
+        var later = await store.GetQueueStatisticsAsync(Ct);
+
+        Assert.Equal(new QueueStatistics(PendingOrchestrationMessages: 0, PendingActivities: 1, ScheduledTimers: 1), counts);
+        Assert.Equal(new QueueStatistics(PendingOrchestrationMessages: 1, PendingActivities: 2, ScheduledTimers: 0), later);
+    }
+
+    private Task CreateAsync(IDurableStore store, string instanceId, DateTimeOffset? visibleAt = null) => store.CreateInstanceAsync(
         new InstanceRecord(instanceId, "Orchestrator") { CreatedAt = _time.GetUtcNow(), LastUpdatedAt = _time.GetUtcNow() },
-        new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", null) { Timestamp = _time.GetUtcNow() }),
+        new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", null) { Timestamp = _time.GetUtcNow() }) { VisibleAt = visibleAt },
         Ct);
 
     private sealed class SingleServiceProvider(TimeProvider timeProvider) : IServiceProvider

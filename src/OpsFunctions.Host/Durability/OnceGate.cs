@@ -18,10 +18,14 @@ public sealed class OnceGate(DurableTaskClient client, TimeProvider timeProvider
     public async Task<OnceClaim> TryClaimAsync(string scope, string key, TimeSpan hold, string? reference, CancellationToken cancellationToken)
     {
         var markerId = MarkerId(scope, key);
-        var input = new OnceMarkerInput(timeProvider.GetUtcNow() + hold, reference);
+        var holdUntil = timeProvider.GetUtcNow() + hold;
+        var input = new OnceMarkerInput(holdUntil, reference);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(OnceMarker), input, new StartOrchestrationOptions(markerId), cancellationToken);
+            // A start scheduled for the end of the hold: the marker stays Pending, which blocks the id, at the cost of one
+            // write; then it runs once and completes, and the id may be claimed again.
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(OnceMarker), input, new StartOrchestrationOptions(markerId, holdUntil), cancellationToken);
             return new OnceClaim(true, reference);
         }
         catch (InstanceAlreadyExistsException)

@@ -6,8 +6,9 @@ namespace OpsFunctions.Host.Durability;
 public sealed record OnceMarkerInput(DateTimeOffset HoldUntil, string? Reference);
 
 /// <summary>
-/// A claim kept as a durable instance: it stays running until <see cref="OnceMarkerInput.HoldUntil"/>, and
-/// starting an instance id that is still running fails atomically in every store, so only the first claim wins.
+/// A claim kept as a durable instance, scheduled to start at <see cref="OnceMarkerInput.HoldUntil"/>: until then it
+/// is Pending, and starting an instance id that is pending fails atomically in every store, so only the first claim
+/// wins. The timer covers a start that comes early (clock skew between hosts).
 /// </summary>
 public sealed class OnceMarker : TaskOrchestrator<OnceMarkerInput, string?>
 {

@@ -129,9 +129,9 @@ public static partial class ManagementEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>();
-        var statuses = ParseStatuses(runtimeStatus, errors);
-        var from = ParseTime(createdTimeFrom, nameof(createdTimeFrom), errors);
-        var to = ParseTime(createdTimeTo, nameof(createdTimeTo), errors);
+        var statuses = ManagementQuery.Statuses(runtimeStatus, errors);
+        var from = ManagementQuery.Time(createdTimeFrom, nameof(createdTimeFrom), errors);
+        var to = ManagementQuery.Time(createdTimeTo, nameof(createdTimeTo), errors);
         if (top is < 1 or > MaxPageSize)
         {
             errors[nameof(top)] = $"The field 'top' must be between 1 and {MaxPageSize}.";
@@ -197,9 +197,9 @@ public static partial class ManagementEndpoints
         string? runtimeStatus, string? createdTimeFrom, string? createdTimeTo, [AsParameters] ManagementServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>();
-        var statuses = ParseStatuses(runtimeStatus, errors);
-        var from = ParseTime(createdTimeFrom, nameof(createdTimeFrom), errors);
-        var to = ParseTime(createdTimeTo, nameof(createdTimeTo), errors);
+        var statuses = ManagementQuery.Statuses(runtimeStatus, errors);
+        var from = ManagementQuery.Time(createdTimeFrom, nameof(createdTimeFrom), errors);
+        var to = ManagementQuery.Time(createdTimeTo, nameof(createdTimeTo), errors);
         if (from is null && !errors.ContainsKey(nameof(createdTimeFrom)))
         {
             errors[nameof(createdTimeFrom)] = "The field 'createdTimeFrom' is required to purge many instances.";
@@ -236,44 +236,6 @@ public static partial class ManagementEndpoints
             // Durable Functions answers 410 Gone for an instance that has already ended.
             return Problems.Gone($"Instance '{instanceId}' could not be {what}: {exception.Message}");
         }
-    }
-
-    private static List<OrchestrationRuntimeStatus>? ParseStatuses(string? value, Dictionary<string, string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        var statuses = new List<OrchestrationRuntimeStatus>();
-        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!Enum.TryParse<OrchestrationRuntimeStatus>(part, ignoreCase: true, out var status) || int.TryParse(part, out _))
-            {
-                errors["runtimeStatus"] = $"The field 'runtimeStatus' holds '{part}', which is not one of {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.";
-                return null;
-            }
-
-            statuses.Add(status);
-        }
-
-        return statuses;
-    }
-
-    private static DateTimeOffset? ParseTime(string? value, string field, Dictionary<string, string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
-        {
-            return time;
-        }
-
-        errors[field] = $"The field '{field}' holds '{value}', which is not an ISO 8601 time.";
-        return null;
     }
 
     private static ValueTask<object?> CheckTaskHub(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -11,6 +11,9 @@ public static class TelemetryRegistration
 
     public static WebApplicationBuilder AddOpsLogging(this WebApplicationBuilder builder)
     {
+        // Request logs carry the path and query: approval tokens and 'code' keys live there. Configuration may still lower this.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         if (Console.IsOutputRedirected)
         {
             // Log collectors read one JSON object per line; colours and wrapping are for people.

@@ -151,6 +151,8 @@ public sealed class ApprovalTests
     [InlineData("{\"instanceId\":\"x\",\"decision\":\"approve\"}", "eventName")]
     [InlineData("{\"instanceId\":\"x\",\"eventName\":\"Approval\"}", "decision")]
     [InlineData("{\"instanceId\":\"x\",\"eventName\":\"Approval\",\"decision\":\"approve\",\"expiresInMinutes\":0}", "expiresInMinutes")]
+    [InlineData("{\"instanceId\":\"x\",\"eventName\":\"Approval\",\"decision\":\"approve\",\"expiresInMinutes\":\"soon\"}", "expiresInMinutes")]
+    [InlineData("{\"instanceId\":", "body")]
     public async Task Issue_MissingField_Answers400NamingIt(string body, string field)
     {
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);

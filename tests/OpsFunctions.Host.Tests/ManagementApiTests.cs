@@ -248,6 +248,19 @@ public sealed class ManagementApiTests
         await Problem.AssertAsync(response, HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("GET", "/runtime/webhooks/durabletask/nothing-here", HttpStatusCode.NotFound)]
+    [InlineData("PUT", "/runtime/webhooks/durabletask/instances/x", HttpStatusCode.MethodNotAllowed)]
+    public async Task UnmappedRouteOrMethod_AnswersProblemDetails(string method, string path, HttpStatusCode status)
+    {
+        await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
+
+        using var response = await host.Admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Cancellation);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Start_ExistingRunningInstanceId_Answers409()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Client;
@@ -35,7 +36,7 @@ public static partial class ApprovalEndpoints
     {
         app.MapGet("/api/approvals/{token}", ShowAsync);
         app.MapPost("/api/approvals/{token}", RedeemAsync);
-        app.MapPost($"{ManagementPayloads.BasePath}/approvals", Issue).RequireKey(KeyScope.Admin);
+        app.MapPost($"{ManagementPayloads.BasePath}/approvals", IssueAsync).RequireKey(KeyScope.Admin);
         return app;
     }
 
@@ -94,16 +95,32 @@ public static partial class ApprovalEndpoints
         return ApprovalPages.Answer(request, StatusCodes.Status200OK, "Recorded", $"Decision '{claims.Decision}' sent to workflow '{claims.InstanceId}' as event '{claims.EventName}'.");
     }
 
-    public static Results<Created<ApprovalLink>, ProblemHttpResult> Issue(ApprovalRequest? body, HttpRequest request, ApprovalTokens tokens, TimeProvider timeProvider)
+    public static async Task<Results<Created<ApprovalLink>, ProblemHttpResult>> IssueAsync(
+        HttpRequest request, ApprovalTokens tokens, TimeProvider timeProvider, IOptions<WebhookLimits> limits, CancellationToken cancellationToken)
     {
-        var missing = JsonBody.MissingFields(
-            System.Text.Json.JsonSerializer.SerializeToNode(body, System.Text.Json.JsonSerializerOptions.Web), "instanceId", "eventName", "decision");
+        var json = await JsonBody.ReadAsync(request, limits.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
+        if (json.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var missing = JsonBody.MissingFields(json.Json, "instanceId", "eventName", "decision");
         if (missing.Count > 0)
         {
             return Problems.Invalid(missing);
         }
 
-        if (body!.ExpiresInMinutes is < 1 or > MaxLifetimeMinutes)
+        ApprovalRequest body;
+        try
+        {
+            body = json.Json.Deserialize<ApprovalRequest>(JsonSerializerOptions.Web)!;
+        }
+        catch (JsonException exception)
+        {
+            return Problems.Invalid(exception.Path?.TrimStart('$', '.') is { Length: > 0 } field ? field : "body", $"The request does not fit: {exception.Message}");
+        }
+
+        if (body.ExpiresInMinutes is < 1 or > MaxLifetimeMinutes)
         {
             return Problems.Invalid("expiresInMinutes", $"The field 'expiresInMinutes' must be between 1 and {MaxLifetimeMinutes}.");
         }

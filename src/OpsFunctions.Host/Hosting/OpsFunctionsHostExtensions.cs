@@ -29,6 +29,8 @@ public static class OpsFunctionsHostExtensions
 
     public static WebApplication MapOpsFunctions(this WebApplication app)
     {
+        // Errors the framework answers itself (no route, wrong method) get problem details too, not an empty body.
+        app.UseStatusCodePages();
         app.UseWebhookMetrics();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();

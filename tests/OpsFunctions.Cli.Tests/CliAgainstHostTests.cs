@@ -64,8 +64,7 @@ public sealed class CliAgainstHostTests(HostProcessFixture fixture) : IClassFixt
     public async Task SuspendResumeTerminate_AgainstRunningHost_ChangeTheInstance()
     {
         var env = fixture.Environment;
-        await CliRun.RunAsync(env, "start", "SampleWorkflow", "--input", "{\"waitForApproval\":true}", "--id", "cli-control");
-        await WaitForStatusAsync("cli-control", "waiting for approval");
+        await StartWaitingAsync(env, "cli-control");
 
         var suspend = await CliRun.RunAsync(env, "suspend", "cli-control", "--reason", "hold on");
         await WaitForRuntimeStatusAsync("cli-control", "Suspended");
@@ -84,8 +83,7 @@ public sealed class CliAgainstHostTests(HostProcessFixture fixture) : IClassFixt
     public async Task Approve_LinkIssuedByTheHost_RecordsTheDecisionOnce()
     {
         var env = fixture.Environment;
-        await CliRun.RunAsync(env, "start", "SampleWorkflow", "--input", "{\"waitForApproval\":true}", "--id", "cli-approve");
-        await WaitForStatusAsync("cli-approve", "waiting for approval");
+        await StartWaitingAsync(env, "cli-approve");
         using var http = Admin();
         using var issued = await http.PostAsJsonAsync(
             "/runtime/webhooks/durabletask/approvals",
@@ -114,6 +112,13 @@ public sealed class CliAgainstHostTests(HostProcessFixture fixture) : IClassFixt
         Assert.Equal(ExitCodes.Unauthorized, exitCode);
         Assert.Contains("The host refused the admin key", output, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-key", output, StringComparison.Ordinal);
+    }
+
+    private async Task StartWaitingAsync(Dictionary<string, string> env, string id)
+    {
+        var (exitCode, output) = await CliRun.RunAsync(env, "start", "SampleWorkflow", "--input", "{\"waitForApproval\":true}", "--id", id);
+        Assert.True(exitCode == 0, output);
+        await WaitForStatusAsync(id, "waiting for approval");
     }
 
     private HttpClient Admin()

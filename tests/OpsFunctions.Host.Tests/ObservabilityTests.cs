@@ -21,10 +21,10 @@ public sealed class ObservabilityTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("# TYPE opsfunctions_orchestrations_completed_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_orchestrations_started_total{name=\"SampleWorkflow\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_orchestrations_completed_total{name=\"SampleWorkflow\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_activity_duration_seconds_count{name=\"SampleStep\",outcome=\"completed\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_activity_duration_seconds_bucket{name=\"SampleStep\",outcome=\"completed\",le=\"+Inf\"} 1\n", text, StringComparison.Ordinal);
+        AssertLine(text, "opsfunctions_orchestrations_started_total{name=\"SampleWorkflow\"} 1\n");
+        AssertLine(text, "opsfunctions_orchestrations_completed_total{name=\"SampleWorkflow\"} 1\n");
+        AssertLine(text, "opsfunctions_activity_duration_seconds_count{name=\"SampleStep\",outcome=\"completed\"} 1\n");
+        AssertLine(text, "opsfunctions_activity_duration_seconds_bucket{name=\"SampleStep\",outcome=\"completed\",le=\"+Inf\"} 1\n");
     }
 
     [Fact]
@@ -41,8 +41,8 @@ public sealed class ObservabilityTests
 
         var text = await host.Http.GetStringAsync("/metrics", Cancellation);
 
-        Assert.Contains("opsfunctions_webhook_requests_total{route=\"/api/deployments\",status=\"401\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_webhook_requests_total{route=\"/api/approvals/{token}\",status=\"404\"} 1\n", text, StringComparison.Ordinal);
+        AssertLine(text, "opsfunctions_webhook_requests_total{route=\"/api/deployments\",status=\"401\"} 1\n");
+        AssertLine(text, "opsfunctions_webhook_requests_total{route=\"/api/approvals/{token}\",status=\"404\"} 1\n");
         Assert.DoesNotContain("secret-looking-token", text, StringComparison.Ordinal);
     }
 
@@ -56,9 +56,9 @@ public sealed class ObservabilityTests
         var text = await host.Http.GetStringAsync("/metrics", Cancellation);
 
         Assert.Contains("# TYPE opsfunctions_pending_timers gauge", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_pending_timers 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_pending_activities 0\n", text, StringComparison.Ordinal);
-        Assert.Contains("opsfunctions_pending_orchestration_messages 0\n", text, StringComparison.Ordinal);
+        AssertLine(text, "opsfunctions_pending_timers 1\n");
+        AssertLine(text, "opsfunctions_pending_activities 0\n");
+        AssertLine(text, "opsfunctions_pending_orchestration_messages 0\n");
     }
 
     [Fact]
@@ -87,4 +87,6 @@ public sealed class ObservabilityTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
     }
+
+    private static void AssertLine(string text, string line) => Assert.Contains(line, text, StringComparison.Ordinal);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.History;
 
@@ -64,8 +65,10 @@ public static class ManagementPayloads
     /// <summary>History as Durable Functions shows it: one entry per event, activity names on their completions.</summary>
     public static JsonArray History(IReadOnlyList<HistoryEvent> events, bool showOutput)
     {
-        var scheduled = events.OfType<TaskScheduled>().ToDictionary(e => e.TaskId);
-        var subOrchestrations = events.OfType<SubOrchestrationInstanceCreated>().ToDictionary(e => e.TaskId);
+        // Task ids come from one sequence per execution: activities and sub-orchestrations never share one.
+        var names = events.OfType<TaskScheduled>().Select(e => (e.TaskId, e.Name, e.Timestamp))
+            .Concat(events.OfType<SubOrchestrationInstanceCreated>().Select(e => (e.TaskId, e.Name, e.Timestamp)))
+            .ToDictionary(e => e.TaskId, e => (e.Name, e.Timestamp));
         var array = new JsonArray();
         foreach (var historyEvent in events)
         {
@@ -75,6 +78,19 @@ public static class ManagementPayloads
             }
 
             var entry = new JsonObject { ["EventType"] = historyEvent.GetType().Name };
+            void Completed(int taskId, string? result)
+            {
+                entry["FunctionName"] = names.TryGetValue(taskId, out var task) ? task.Name : null;
+                entry["ScheduledTime"] = names.TryGetValue(taskId, out var scheduledTask) ? Time(scheduledTask.Timestamp) : null;
+                AddOutput(entry, "Result", result, showOutput);
+            }
+
+            void Failed(int taskId, TaskFailureDetails failure)
+            {
+                entry["FunctionName"] = names.TryGetValue(taskId, out var task) ? task.Name : null;
+                entry["Reason"] = failure.ErrorMessage;
+            }
+
             switch (historyEvent)
             {
                 case ExecutionStarted started:
@@ -85,13 +101,10 @@ public static class ManagementPayloads
                     entry["FunctionName"] = task.Name;
                     break;
                 case TaskCompleted completed:
-                    entry["FunctionName"] = scheduled.GetValueOrDefault(completed.TaskScheduledId)?.Name;
-                    entry["ScheduledTime"] = scheduled.TryGetValue(completed.TaskScheduledId, out var s) ? Time(s.Timestamp) : null;
-                    AddOutput(entry, "Result", completed.Result, showOutput);
+                    Completed(completed.TaskScheduledId, completed.Result);
                     break;
                 case TaskFailed failed:
-                    entry["FunctionName"] = scheduled.GetValueOrDefault(failed.TaskScheduledId)?.Name;
-                    entry["Reason"] = failed.Failure.ErrorMessage;
+                    Failed(failed.TaskScheduledId, failed.Failure);
                     break;
                 case TimerCreated timer:
                     entry["FireAt"] = Time(timer.FireAt);
@@ -108,12 +121,10 @@ public static class ManagementPayloads
                     entry["InstanceId"] = sub.InstanceId;
                     break;
                 case SubOrchestrationInstanceCompleted subCompleted:
-                    entry["FunctionName"] = subOrchestrations.GetValueOrDefault(subCompleted.TaskScheduledId)?.Name;
-                    AddOutput(entry, "Result", subCompleted.Result, showOutput);
+                    Completed(subCompleted.TaskScheduledId, subCompleted.Result);
                     break;
                 case SubOrchestrationInstanceFailed subFailed:
-                    entry["FunctionName"] = subOrchestrations.GetValueOrDefault(subFailed.TaskScheduledId)?.Name;
-                    entry["Reason"] = subFailed.Failure.ErrorMessage;
+                    Failed(subFailed.TaskScheduledId, subFailed.Failure);
                     break;
                 case ExecutionSuspended suspended:
                     entry["Reason"] = suspended.Reason;

@@ -78,7 +78,7 @@ public sealed class ObservabilityTests
     public async Task Readyz_StoreNotAnswering_Answers503WhileHealthzStays200()
     {
         await using var host = await RunningHost.StartAsync(
-            services: services => services.Decorate(store => new UnreachableStore(store)),
+            services: services => services.Decorate(store => new FaultyStore(store) { FailQueries = true }),
             cancellationToken: Cancellation);
 
         using var health = await host.Http.GetAsync("/healthz", Cancellation);

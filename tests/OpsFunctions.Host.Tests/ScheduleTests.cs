@@ -73,7 +73,7 @@ public sealed class ScheduleTests
         var options = new ScheduleOptions();
         options.Schedules["nightly"] = new ScheduleDefinition { Cron = cron, Orchestrator = "SampleWorkflow" };
 
-        var result = new ScheduleOptionsValidator().Validate(null, options);
+        var result = CreateValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains($"Schedules:nightly:{field}", result.FailureMessage, StringComparison.Ordinal);
@@ -85,10 +85,30 @@ public sealed class ScheduleTests
         var options = new ScheduleOptions();
         options.Schedules["nightly"] = new ScheduleDefinition { Cron = "0 0 2 * * *", TimeZone = "Mars/Olympus" };
 
-        var result = new ScheduleOptionsValidator().Validate(null, options);
+        var result = CreateValidator().Validate(null, options);
 
         Assert.Contains("Schedules:nightly:TimeZone", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Schedules:nightly:Orchestrator", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnregisteredOrchestrator_NamesIt()
+    {
+        var options = new ScheduleOptions();
+        options.Schedules["nightly"] = new ScheduleDefinition { Cron = "0 0 2 * * *", Orchestrator = "NoSuchWorkflow" };
+
+        var result = CreateValidator().Validate(null, options);
+
+        Assert.Contains("Schedules:nightly:Orchestrator 'NoSuchWorkflow' is not registered", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_GoodSchedule_Succeeds()
+    {
+        var options = new ScheduleOptions();
+        options.Schedules["nightly"] = new ScheduleDefinition { Cron = "0 30 2 * * 1-5", Orchestrator = "SampleWorkflow", TimeZone = "Europe/Berlin" };
+
+        Assert.True(CreateValidator().Validate(null, options).Succeeded);
     }
 
     [Fact]
@@ -112,6 +132,9 @@ public sealed class ScheduleTests
         settings["Schedules:report:RunOnStartupIfMissed"] = runOnStartupIfMissed ? "true" : "false";
         return RunningHost.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock), directory, Cancellation);
     }
+
+    private static ScheduleOptionsValidator CreateValidator()
+        => new(new DurableTaskRegistry().AddOrchestratorFunc<object?, string>("SampleWorkflow", (_, _) => "ok"));
 
     private static ScheduleService Service(RunningHost host) => host.Services.GetRequiredService<ScheduleService>();
 

@@ -151,6 +151,26 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task Deployment_StartFailsInTheStore_Answers500AndTheRetryStarts()
+    {
+        FaultyStore? faulty = null;
+        await using var host = await RunningHost.StartAsync(
+            services: services => services.Decorate(store => faulty = new FaultyStore(store) { FailCreate = id => id.StartsWith("deployments-", StringComparison.Ordinal) }),
+            cancellationToken: Cancellation);
+        _ = await host.Client.GetInstanceAsync("resolve-the-store", cancellation: Cancellation);
+
+        var request = Post("/api/deployments", Deployment, RunningHost.FunctionKey);
+        request.Headers.Add("Idempotency-Key", "deploy-retry");
+        using var failed = await host.Http.SendAsync(request, Cancellation);
+        var retry = await SendWithKeyAsync(host, "deploy-retry");
+
+        Assert.NotNull(faulty);
+        await Problem.AssertAsync(failed, HttpStatusCode.InternalServerError);
+        Assert.Equal((HttpStatusCode.Accepted, false), (retry.Status, retry.Duplicate));
+        Assert.Equal(1, await CountAsync(host, "deployments-"));
+    }
+
+    [Fact]
     public async Task GitHub_SignedDelivery_StartsWithEventAndPayload()
     {
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);

@@ -17,7 +17,7 @@ public static class OpsFunctionsHostExtensions
         builder.AddFunctionsConfiguration();
         builder.AddOpsLogging();
         builder.AddOpsTelemetry();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.DescribeUnexpected);
         builder.Services.AddOpsEngine(builder.Configuration, builder.Environment);
         builder.Services.AddHostKeys();
         builder.Services.AddWebhooks();
@@ -29,7 +29,8 @@ public static class OpsFunctionsHostExtensions
 
     public static WebApplication MapOpsFunctions(this WebApplication app)
     {
-        // Errors the framework answers itself (no route, wrong method) get problem details too, not an empty body.
+        // Errors the framework answers itself (an exception, no route, a wrong method) get problem details too, not an empty body.
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebhookMetrics();
         app.MapHealthEndpoints();

@@ -30,4 +30,13 @@ public static class Problems
             statusCode: StatusCodes.Status400BadRequest,
             title: "The request is not valid.",
             extensions: new Dictionary<string, object?> { ["errors"] = errors.ToDictionary(e => e.Key, e => new[] { e.Value }) });
+
+    /// <summary>Says what a 500 means for the caller, without the exception (the host's log has it).</summary>
+    public static void DescribeUnexpected(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status >= StatusCodes.Status500InternalServerError && string.IsNullOrEmpty(context.ProblemDetails.Detail))
+        {
+            context.ProblemDetails.Detail = "The host failed to handle the request; its log has the error.";
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Cronos;
 using Microsoft.Extensions.Options;
+using OpsFunctions.Durable;
 
 namespace OpsFunctions.Host.Schedules;
 
@@ -32,7 +33,7 @@ public sealed class ScheduleOptions
 }
 
 /// <summary>Checks every schedule at start-up, naming the schedule and the field that is wrong.</summary>
-public sealed partial class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
+public sealed partial class ScheduleOptionsValidator(DurableTaskRegistry registry) : IValidateOptions<ScheduleOptions>
 {
     public ValidateOptionsResult Validate(string? name, ScheduleOptions options)
     {
@@ -48,6 +49,10 @@ public sealed partial class ScheduleOptionsValidator : IValidateOptions<Schedule
             if (string.IsNullOrWhiteSpace(schedule.Orchestrator))
             {
                 failures.Add($"{prefix}:Orchestrator is required.");
+            }
+            else if (!registry.Orchestrators.ContainsKey(schedule.Orchestrator))
+            {
+                failures.Add($"{prefix}:Orchestrator '{schedule.Orchestrator}' is not registered in this host.");
             }
 
             if (string.IsNullOrWhiteSpace(schedule.Cron))

@@ -3,16 +3,30 @@ using OpsFunctions.Durable.Storage;
 
 namespace OpsFunctions.Host.Tests;
 
-/// <summary>A store whose queries fail as a lost database would; everything else passes through.</summary>
-public sealed class UnreachableStore(IDurableStore inner) : IDurableStore
+/// <summary>A store that fails chosen calls as a lost database would; everything else passes through.</summary>
+public sealed class FaultyStore(IDurableStore inner) : IDurableStore
 {
+    /// <summary>Gets or sets a value indicating whether queries fail.</summary>
+    public bool FailQueries { get; set; }
+
+    /// <summary>Gets or sets which instance creations fail, once each.</summary>
+    public Func<string, bool>? FailCreate { get; set; }
+
     public Task<InstancePage> QueryInstancesAsync(InstanceFilter filter, CancellationToken cancellationToken)
-        => throw new IOException("disk I/O error");
+        => FailQueries ? throw new IOException("disk I/O error") : inner.QueryInstancesAsync(filter, cancellationToken);
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
     public Task CreateInstanceAsync(InstanceRecord instance, Durable.History.OrchestrationMessage startMessage, CancellationToken cancellationToken)
-        => inner.CreateInstanceAsync(instance, startMessage, cancellationToken);
+    {
+        if (FailCreate?.Invoke(instance.InstanceId) == true)
+        {
+            FailCreate = null;
+            throw new IOException("disk I/O error");
+        }
+
+        return inner.CreateInstanceAsync(instance, startMessage, cancellationToken);
+    }
 
     public Task<Durable.OrchestrationRuntimeStatus?> SendMessageAsync(Durable.History.OrchestrationMessage message, CancellationToken cancellationToken)
         => inner.SendMessageAsync(message, cancellationToken);

@@ -46,6 +46,32 @@ public sealed class TracingTests : OrchestrationTestBase
     }
 
     [Fact]
+    public async Task Episodes_InstanceStartedInsideATrace_AreSpansOfThatTrace()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = Listen(spans.Enqueue);
+        await using var host = await CreateSut(tasks => tasks
+            .AddActivityFunc<int, int>("Step", (_, n) => n + 1)
+            .AddOrchestratorFunc<int, int>("Flow", (context, n) => context.CallActivityAsync<int>("Step", n)));
+
+        string id;
+        ActivityTraceId traceId;
+        using (var webhook = Caller.StartActivity("POST /api/deployments"))
+        {
+            traceId = webhook!.TraceId;
+            id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Flow", 1, cancellation: Cancellation);
+        }
+
+        await host.Client.WaitForInstanceCompletionAsync(id, cancellation: Cancellation);
+        await host.WaitForIdleAsync(Cancellation);
+
+        var mine = spans.Where(s => (string?)s.GetTagItem("opsfunctions.instance_id") == id).ToList();
+        Assert.Equal(2, mine.Count(s => s.DisplayName == "orchestration Flow"));
+        Assert.Single(mine, s => s.DisplayName == "activity Step");
+        Assert.All(mine, s => Assert.Equal(traceId, s.TraceId));
+    }
+
+    [Fact]
     public async Task CallActivityAsync_NoTraceAtStart_RunsWithoutAParentTrace()
     {
         using var listener = Listen();
@@ -68,12 +94,13 @@ public sealed class TracingTests : OrchestrationTestBase
         Assert.Null(history.OfType<History.ExecutionStarted>().Single().TraceParent);
     }
 
-    private static ActivityListener Listen()
+    private static ActivityListener Listen(Action<Activity>? stopped = null)
     {
         var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == DurableTracing.SourceName || source == Caller,
             Sample = (ref _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped,
         };
         ActivitySource.AddActivityListener(listener);
         return listener;

@@ -23,10 +23,21 @@ public static class DurableTracing
     /// <param name="traceParent">The instance's W3C trace context, if any.</param>
     /// <returns>The span, or <see langword="null"/> when nobody listens.</returns>
     internal static Activity? StartActivity(string name, string instanceId, string? traceParent)
+        => Start("activity", name, instanceId, traceParent);
+
+    /// <summary>Starts a span for one orchestration episode (replay, new decisions, commit) under the instance's trace.</summary>
+    /// <param name="name">The orchestrator name.</param>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="traceParent">The instance's W3C trace context, if any.</param>
+    /// <returns>The span, or <see langword="null"/> when nobody listens.</returns>
+    internal static Activity? StartEpisode(string name, string instanceId, string? traceParent)
+        => Start("orchestration", name, instanceId, traceParent);
+
+    private static Activity? Start(string kind, string name, string instanceId, string? traceParent)
     {
         ActivityContext.TryParse(traceParent, null, out var parent);
-        var span = Source.StartActivity($"activity {name}", ActivityKind.Internal, parent);
-        span?.SetTag("opsfunctions.activity", name);
+        var span = Source.StartActivity($"{kind} {name}", ActivityKind.Internal, parent);
+        span?.SetTag($"opsfunctions.{kind}", name);
         span?.SetTag("opsfunctions.instance_id", instanceId);
         return span;
     }

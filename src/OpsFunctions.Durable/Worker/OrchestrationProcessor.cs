@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Diagnostics;
 using OpsFunctions.Durable.Execution;
+using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 
 namespace OpsFunctions.Durable.Worker;
@@ -53,6 +54,9 @@ internal sealed partial class OrchestrationProcessor
         }
 
         var session = _cache.TryTake(workItem.InstanceId, head.Version) ?? await LoadAsync(head, cancellationToken).ConfigureAwait(false);
+        var traceParent = session.History.Started?.TraceParent
+            ?? workItem.Messages.Select(m => m.Message.Event).OfType<ExecutionStarted>().LastOrDefault()?.TraceParent;
+        using var span = DurableTracing.StartEpisode(head.Name, workItem.InstanceId, traceParent);
         var commit = _planner.Plan(session, head, workItem.Messages, _timeProvider.GetUtcNow());
         var cacheable = commit.NewEvents.Count > 0 && !session.History.IsEnded && session.Executor is not null;
         if (cacheable)

@@ -28,9 +28,31 @@ public sealed partial class TracingTests
         await host.Client.WaitForInstanceCompletionAsync(id, cancellation: TestContext.Current.CancellationToken);
 
         Assert.StartsWith("HTTP/1.1 202", response, StringComparison.Ordinal);
-        var step = Assert.Single(spans, s => (string?)s.GetTagItem("opsfunctions.instance_id") == id);
-        Assert.Equal("activity SampleStep", step.DisplayName);
-        Assert.Equal(traceId, step.TraceId);
+        var mine = spans.Where(s => (string?)s.GetTagItem("opsfunctions.instance_id") == id).ToList();
+        Assert.Single(mine, s => s.DisplayName == "activity SampleStep");
+        Assert.Contains(mine, s => s.DisplayName == "orchestration SampleWorkflow");
+        Assert.All(mine, s => Assert.Equal(traceId, s.TraceId));
+    }
+
+    [Fact]
+    public async Task ApprovalRequest_Traced_ShowsTheRouteNotTheToken()
+    {
+        var requests = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = requests.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var host = await RunningHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        const string Token = "eyJpIjoic2VjcmV0In0.c2lnbmF0dXJl";
+
+        using var response = await host.Http.GetAsync($"/api/approvals/{Token}", TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(requests, r => r.GetTagItem("url.path") is string path && path.StartsWith("/api/approvals", StringComparison.Ordinal));
+        Assert.Equal("/api/approvals/{token}", request.GetTagItem("url.path"));
+        Assert.DoesNotContain(request.TagObjects, t => t.Value?.ToString()?.Contains(Token, StringComparison.Ordinal) == true);
     }
 
     /// <summary>

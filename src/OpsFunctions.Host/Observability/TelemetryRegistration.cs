@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OpsFunctions.Durable.Diagnostics;
@@ -24,6 +25,15 @@ public static class TelemetryRegistration
         return builder;
     }
 
+    /// <summary>An approval link's token is its credential: traces show the route, not the token.</summary>
+    public static void HideApprovalToken(Activity activity, HttpRequest request)
+    {
+        if (request.Path.StartsWithSegments("/api/approvals", StringComparison.OrdinalIgnoreCase))
+        {
+            activity.SetTag("url.path", "/api/approvals/{token}");
+        }
+    }
+
     public static WebApplicationBuilder AddOpsTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -33,7 +43,9 @@ public static class TelemetryRegistration
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? ServiceName))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(DurableTracing.SourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                tracing.AddSource(DurableTracing.SourceName)
+                    .AddAspNetCoreInstrumentation(options => options.EnrichWithHttpRequest = HideApprovalToken)
+                    .AddHttpClientInstrumentation();
                 if (exportOtlp)
                 {
                     tracing.AddOtlpExporter();

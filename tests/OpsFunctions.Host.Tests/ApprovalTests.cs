@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpsFunctions.Durable;
 using OpsFunctions.Host.Approvals;
 using OpsFunctions.Host.Security;
@@ -73,7 +74,7 @@ public sealed class ApprovalTests
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
         var id = await host.StartSampleAsync(new { waitForApproval = true });
         var past = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddHours(-2));
-        var token = new ApprovalTokens(host.Services.GetRequiredService<HostKeys>(), past).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
+        var token = new ApprovalTokens(host.Services.GetRequiredService<HostKeys>(), past, Options.Create(new ApprovalOptions())).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
 
         using var post = await host.Http.PostAsync($"/api/approvals/{token}", null, Cancellation);
         using var get = await host.Http.GetAsync($"/api/approvals/{token}", Cancellation);
@@ -104,7 +105,7 @@ public sealed class ApprovalTests
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
         var id = await host.StartSampleAsync(new { waitForApproval = true });
         var otherKeys = new HostKeys("f", "a", "another-signing-key", null);
-        var token = new ApprovalTokens(otherKeys, TimeProvider.System).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
+        var token = new ApprovalTokens(otherKeys, TimeProvider.System, Options.Create(new ApprovalOptions())).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
 
         using var response = await host.Http.PostAsync($"/api/approvals/{token}", null, Cancellation);
 
@@ -166,7 +167,7 @@ public sealed class ApprovalTests
     public void Read_TokenAtItsExpiry_IsExpired()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));
-        var tokens = new ApprovalTokens(new HostKeys("f", "a", "s", null), clock);
+        var tokens = new ApprovalTokens(new HostKeys("f", "a", "s", null), clock, Options.Create(new ApprovalOptions()));
         var token = tokens.Issue("i", "Approval", "approve", "bob", TimeSpan.FromMinutes(10));
 
         var before = tokens.Read(token);
@@ -176,6 +177,17 @@ public sealed class ApprovalTests
         Assert.Equal(ApprovalTokenState.Valid, before.State);
         Assert.Equal(("i", "Approval", "approve", "bob"), (before.Claims!.InstanceId, before.Claims.EventName, before.Claims.Decision, before.Claims.Approver));
         Assert.Equal(ApprovalTokenState.Expired, after.State);
+    }
+
+    [Theory]
+    [InlineData(null, "http://10.0.0.5:7071/", "http://10.0.0.5:7071/api/approvals/t.s")]
+    [InlineData("https://ops.example.com", "http://10.0.0.5:7071/", "https://ops.example.com/api/approvals/t.s")]
+    [InlineData("https://example.com/ops/", "http://10.0.0.5:7071/", "https://example.com/ops/api/approvals/t.s")]
+    public void LinkFor_PublicUrlOrRequestAddress_BuildsTheLinkPeopleClick(string? publicUrl, string fallback, string expected)
+    {
+        var tokens = new ApprovalTokens(new HostKeys("f", "a", "s", null), TimeProvider.System, Options.Create(new ApprovalOptions { PublicUrl = publicUrl }));
+
+        Assert.Equal(expected, tokens.LinkFor("t.s", new Uri(fallback)).ToString());
     }
 
     private static async Task<(string Id, ApprovalLink Link)> WaitingInstanceWithLinkAsync(RunningHost host)

@@ -28,6 +28,7 @@ public static partial class ApprovalEndpoints
 
     public static IServiceCollection AddApprovals(this IServiceCollection services)
     {
+        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApprovalTokens>();
         return services;
     }
@@ -127,7 +128,7 @@ public static partial class ApprovalEndpoints
 
         var lifetime = body.ExpiresInMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ApprovalTokens.DefaultLifetime;
         var token = tokens.Issue(body.InstanceId!, body.EventName!, body.Decision!, body.Approver, lifetime);
-        var url = $"{request.Scheme}://{request.Host}{request.PathBase}/api/approvals/{token}";
+        var url = tokens.LinkFor(token, new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/")).ToString();
         return TypedResults.Created(url, new ApprovalLink(token, url, timeProvider.GetUtcNow() + lifetime));
     }
 

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using OpsFunctions.Host.Security;
 
 namespace OpsFunctions.Host.Approvals;
@@ -37,9 +39,16 @@ public enum ApprovalTokenState
 /// Issues and reads approval tokens: the claims as base64url JSON, a dot, and their HMAC-SHA256 under
 /// <c>Approvals:SigningKey</c>. Single use is enforced where the token is redeemed, not here.
 /// </summary>
-public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider)
+public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider, IOptions<ApprovalOptions> options)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>The link people click: under <c>Approvals:PublicUrl</c> when set (the address they reach the host at), else <paramref name="fallback"/>.</summary>
+    public Uri LinkFor(string token, Uri fallback)
+    {
+        var root = options.Value.PublicUrl is { Length: > 0 } publicUrl ? new Uri(publicUrl) : fallback;
+        return new Uri(root, $"{root.AbsolutePath.TrimEnd('/')}/api/approvals/{token}");
+    }
 
     public string Issue(string instanceId, string eventName, string decision, string? approver, TimeSpan lifetime)
     {
@@ -104,4 +113,14 @@ public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider)
     }
 
     private byte[] Sign(byte[] payload) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(keys.SigningKey), payload);
+}
+
+/// <summary>Approval links; section <c>Approvals</c>.</summary>
+public sealed class ApprovalOptions
+{
+    public const string Section = "Approvals";
+
+    /// <summary>Gets or sets the address people reach the host at, for links sent in chat or mail (behind a proxy it differs from the request's).</summary>
+    [Url]
+    public string? PublicUrl { get; set; }
 }

@@ -5,8 +5,14 @@ namespace OpsFunctions.Bench;
 /// <summary>The command line: <c>&lt;workload&gt; [--instances N] [--activities M] [--runs R] [--store sqlite|azurite] [--no-cache]</c>.</summary>
 internal sealed record BenchOptions(string Workload, int Instances, int Activities, int Runs, string Store, bool NoCache)
 {
+    /// <summary>Gets how many requests are in flight at once (webhook-load).</summary>
+    public int Concurrency { get; init; }
+
+    /// <summary>Gets a value indicating whether every request carries its own Idempotency-Key (webhook-load).</summary>
+    public bool Idempotency { get; init; }
+
     public const string Usage =
-        "usage: OpsFunctions.Bench <chain|fanout|replay|idle|start-latency> [--instances N] [--activities M] [--runs R] [--store sqlite|azurite] [--no-cache]";
+        "usage: OpsFunctions.Bench <chain|fanout|replay|idle|start-latency|webhook-load> [--instances N] [--activities M] [--runs R] [--store sqlite|azurite] [--no-cache] [--concurrency C] [--idempotency]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -25,6 +31,8 @@ internal sealed record BenchOptions(string Workload, int Instances, int Activiti
                 "--runs" => options with { Runs = ReadInt(args, ++i) },
                 "--store" => options with { Store = Read(args, ++i) },
                 "--no-cache" => options with { NoCache = true },
+                "--concurrency" => options with { Concurrency = ReadInt(args, ++i) },
+                "--idempotency" => options with { Idempotency = true },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
             };
         }

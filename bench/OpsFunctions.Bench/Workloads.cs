@@ -16,6 +16,7 @@ internal static class Workloads
         "replay" => ReplayAsync(options),
         "idle" => IdleAsync(options),
         "start-latency" => StartLatencyAsync(options),
+        "webhook-load" => WebhookLoad.RunAsync(options),
         _ => throw new ArgumentException($"unknown workload '{options.Workload}'. {BenchOptions.Usage}"),
     };
 
@@ -222,16 +223,16 @@ internal static class Workloads
         }
     }
 
-    private static int Default(int value, int fallback) => value > 0 ? value : fallback;
+    internal static int Default(int value, int fallback) => value > 0 ? value : fallback;
 
-    private static double Percentile(IEnumerable<double> values, int percentile)
+    internal static double Percentile(IEnumerable<double> values, int percentile)
     {
         var sorted = values.Order().ToArray();
         var index = (int)Math.Ceiling(percentile / 100d * sorted.Length) - 1;
         return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
     }
 
-    private static string Fields(params (string Name, object Value)[] fields)
+    internal static string Fields(params (string Name, object Value)[] fields)
         => string.Join(' ', fields.Select(f => f.Value is double d
             ? $"{f.Name}={d.ToString("0.###", CultureInfo.InvariantCulture)}"
             : $"{f.Name}={Convert.ToString(f.Value, CultureInfo.InvariantCulture)}"));

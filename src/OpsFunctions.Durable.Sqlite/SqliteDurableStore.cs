@@ -160,20 +160,27 @@ public sealed partial class SqliteDurableStore : IDurableStore
         }
     }
 
+    /// <summary>When the next orchestration message becomes available: it turns visible, or its instance's lock expires.</summary>
+    /// <remarks>
+    /// An instance lock matters only for messages already visible; a later message is woken for by its VisibleAt
+    /// first. Both halves read the VisibleAt index, so many future messages (timers, delayed starts) cost nothing here.
+    /// </remarks>
+    internal const string NextDueOrchestrationSql = """
+        SELECT MIN(Due) FROM (
+            SELECT MIN(VisibleAt) AS Due FROM OrchestrationMessages WHERE VisibleAt > @now
+            UNION ALL
+            SELECT MIN(i.LockExpiresAt) FROM OrchestrationMessages AS m
+            JOIN Instances AS i ON i.InstanceId = m.InstanceId
+            WHERE m.VisibleAt <= @now AND i.LockExpiresAt > @now)
+        """;
+
     private static long? ReadNextDue(SqliteConnection connection, WorkItemKind kind, long now)
     {
         using var command = connection.CreateCommand();
 
         // Activity locks move VisibleAt to the lock's expiry, so VisibleAt alone says when a message is due.
         command.CommandText = kind == WorkItemKind.Orchestration
-            ? """
-              SELECT MIN(Due) FROM (
-                  SELECT MIN(VisibleAt) AS Due FROM OrchestrationMessages WHERE VisibleAt > @now
-                  UNION ALL
-                  SELECT MIN(i.LockExpiresAt) FROM OrchestrationMessages AS m
-                  JOIN Instances AS i ON i.InstanceId = m.InstanceId
-                  WHERE i.LockExpiresAt > @now)
-              """
+            ? NextDueOrchestrationSql
             : "SELECT MIN(VisibleAt) FROM ActivityMessages WHERE VisibleAt > @now";
         command.With("@now", now);
         return command.ExecuteScalar() is long due ? due : null;

@@ -171,9 +171,83 @@ public sealed class SqliteDurableStoreTests : IAsyncDisposable
         Assert.NotNull(await store.TryLockOrchestrationAsync(Lease, 100, Ct));
     }
 
-    private Task CreateAsync(IDurableStore store, string instanceId) => store.CreateInstanceAsync(
+    [Fact]
+    public async Task GetQueueStatisticsAsync_DueAndFutureMessages_CountsEachKind()
+    {
+        var store = await _database.OpenAsync(_time);
+        await CreateAsync(store, "now");
+        await CreateAsync(store, "later", visibleAt: _time.GetUtcNow().AddHours(1));
+        var lockedItem = await store.TryLockOrchestrationAsync(TimeSpan.FromSeconds(30), 100, Ct);
+        await store.CompleteOrchestrationAsync(
+            lockedItem!,
+            new OrchestrationCommit(
+                lockedItem!.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1" },
+                [new TaskScheduled(0, "A", null) { Timestamp = _time.GetUtcNow() }, new TaskScheduled(1, "B", null) { Timestamp = _time.GetUtcNow() }],
+                false,
+                [],
+                [new ActivityMessage("now", "exec-1", 0, "A", null), new ActivityMessage("now", "exec-1", 1, "B", null)]),
+            Ct);
+        await store.TryLockActivityAsync(TimeSpan.FromSeconds(30), Ct);
+
+        var counts = await store.GetQueueStatisticsAsync(Ct);
+        _time.Advance(TimeSpan.FromHours(1));
+        var later = await store.GetQueueStatisticsAsync(Ct);
+
+        Assert.Equal(new QueueStatistics(PendingOrchestrationMessages: 0, PendingActivities: 1, ScheduledTimers: 1), counts);
+        Assert.Equal(new QueueStatistics(PendingOrchestrationMessages: 1, PendingActivities: 2, ScheduledTimers: 0), later);
+    }
+
+    [Fact]
+    public async Task NextDueQuery_ManyFutureMessages_ReadsOnlyTheVisibleAtIndex()
+    {
+        await _database.OpenAsync(_time);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync(Ct);
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteDurableStore.NextDueOrchestrationSql;
+        command.Parameters.AddWithValue("@now", _time.GetUtcNow().UtcTicks);
+
+        var plan = new List<string>();
+        using (var reader = await command.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // A scan here would read every queued timer on each idle poll of every worker.
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
+        Assert.Equal(2, plan.Count(step => step.Contains("IX_OrchestrationMessages_VisibleAt", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_LockedDueMessageAmongFutureOnes_WakesAtTheLockExpiry()
+    {
+        var store = await _database.OpenAsync(_time);
+        await CreateAsync(store, "locked");
+        for (var i = 0; i < 50; i++)
+        {
+            await CreateAsync(store, $"later-{i}", _time.GetUtcNow().AddHours(1));
+        }
+
+        Assert.NotNull(await store.TryLockOrchestrationAsync(Lease, 100, Ct));
+        await store.SendMessageAsync(new OrchestrationMessage("locked", null, new EventRaised("e1", "Go", null) { Timestamp = _time.GetUtcNow() }), Ct);
+
+        // The send itself wakes one wait at once; the wait after it has only the lock and the future messages to go by.
+        await store.WaitForWorkAsync(WorkItemKind.Orchestration, TimeSpan.FromHours(2), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var waiting = store.WaitForWorkAsync(WorkItemKind.Orchestration, TimeSpan.FromHours(2), Ct);
+        _time.Advance(Lease - TimeSpan.FromSeconds(1));
+        var early = waiting.IsCompleted;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.False(early);
+    }
+
+    private Task CreateAsync(IDurableStore store, string instanceId, DateTimeOffset? visibleAt = null) => store.CreateInstanceAsync(
         new InstanceRecord(instanceId, "Orchestrator") { CreatedAt = _time.GetUtcNow(), LastUpdatedAt = _time.GetUtcNow() },
-        new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", null) { Timestamp = _time.GetUtcNow() }),
+        new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", null) { Timestamp = _time.GetUtcNow() }) { VisibleAt = visibleAt },
         Ct);
 
     private sealed class SingleServiceProvider(TimeProvider timeProvider) : IServiceProvider

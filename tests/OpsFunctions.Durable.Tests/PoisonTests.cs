@@ -121,5 +121,6 @@ public sealed class PoisonTests : IAsyncDisposable
             JsonDataConverter.Default,
             _time,
             Options.Create(new DurableTaskOptions { MaxDequeueCount = MaxDequeueCount }),
+            new Diagnostics.DurableMetrics(null),
             NullLogger<ActivityProcessor>.Instance);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.Diagnostics;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 using OpsFunctions.Durable.Worker;
@@ -46,7 +47,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             Input = serializedInput,
         };
         var start = new OrchestrationMessage(
-            instanceId, executionId, new ExecutionStarted(orchestratorName.Name, executionId, serializedInput) { Timestamp = now })
+            instanceId, executionId, new ExecutionStarted(orchestratorName.Name, executionId, serializedInput) { Timestamp = now, TraceParent = DurableTracing.CurrentTraceParent })
         {
             VisibleAt = options?.StartAt,
         };

@@ -36,7 +36,11 @@ public sealed record OrchestratorStarted : HistoryEvent;
 /// <param name="ExecutionId">Gets the execution id, new for every start and continue-as-new.</param>
 /// <param name="Input">Gets the input as JSON.</param>
 /// <param name="Parent">Gets the parent, for a sub-orchestration.</param>
-public sealed record ExecutionStarted(string Name, string ExecutionId, string? Input, ParentInstance? Parent = null) : HistoryEvent;
+public sealed record ExecutionStarted(string Name, string ExecutionId, string? Input, ParentInstance? Parent = null) : HistoryEvent
+{
+    /// <summary>Gets the W3C <c>traceparent</c> of the caller that started the instance, so its activities join that trace.</summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>The orchestration that started a sub-orchestration, and the task id it waits on.</summary>
 /// <param name="InstanceId">Gets the parent instance id.</param>

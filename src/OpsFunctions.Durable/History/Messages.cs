@@ -20,4 +20,8 @@ public sealed record OrchestrationMessage(string InstanceId, string? ExecutionId
 /// <param name="TaskId">Gets the task id in the instance's history.</param>
 /// <param name="Name">Gets the activity name.</param>
 /// <param name="Input">Gets the input as JSON.</param>
-public sealed record ActivityMessage(string InstanceId, string ExecutionId, int TaskId, string Name, string? Input);
+public sealed record ActivityMessage(string InstanceId, string ExecutionId, int TaskId, string Name, string? Input)
+{
+    /// <summary>Gets the W3C <c>traceparent</c> of the instance's start, which the activity's span continues.</summary>
+    public string? TraceParent { get; init; }
+}

@@ -47,6 +47,18 @@ public sealed class DurableTaskOptions
     /// <value>1 second unless set.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan MaxPollingInterval { get; set; } = DurableTaskConstants.DefaultMaxPollingInterval;
+
+    /// <summary>
+    /// Gets or sets how long running activities may go on finishing once the worker is asked to stop.
+    /// </summary>
+    /// <value>Zero unless set: running activities are cancelled at once and handed back for redelivery.</value>
+    /// <remarks>
+    /// The worker takes no new work once stopping begins. Activities still running when the period ends are
+    /// cancelled and abandoned, so another worker (or this one, restarted) runs them again; nothing is lost.
+    /// The host's own shutdown timeout must be longer than this period, or the host stops waiting first.
+    /// </remarks>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ShutdownGracePeriod { get; set; }
 }
 
 /// <summary>

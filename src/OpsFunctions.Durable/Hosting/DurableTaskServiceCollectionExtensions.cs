@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
+using OpsFunctions.Durable.Diagnostics;
 using OpsFunctions.Durable.Storage;
 using OpsFunctions.Durable.Worker;
 
@@ -36,6 +38,7 @@ public static class DurableTaskServiceCollectionExtensions
 
             return registry;
         });
+        services.TryAddSingleton(static sp => new DurableMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<InstanceChangeNotifier>();
         services.TryAddSingleton<OrchestrationCache>();
         services.TryAddSingleton<OrchestrationProcessor>();

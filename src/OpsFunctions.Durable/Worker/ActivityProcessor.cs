@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.Diagnostics;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 
@@ -19,6 +20,7 @@ internal sealed partial class ActivityProcessor
     private readonly TimeProvider _timeProvider;
     private readonly DurableTaskOptions _options;
     private readonly ILogger _logger;
+    private readonly DurableMetrics _metrics;
 
     public ActivityProcessor(
         IDurableStore store,
@@ -27,8 +29,10 @@ internal sealed partial class ActivityProcessor
         DataConverter converter,
         TimeProvider timeProvider,
         IOptions<DurableTaskOptions> options,
+        DurableMetrics metrics,
         ILogger<ActivityProcessor> logger)
     {
+        _metrics = metrics;
         _store = store;
         _registry = registry;
         _scopes = scopes;
@@ -45,9 +49,16 @@ internal sealed partial class ActivityProcessor
         using (var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var renewing = RenewLockAsync(workItem, renewal.Token);
+            var started = _timeProvider.GetTimestamp();
+            using var span = DurableTracing.StartActivity(message.Name, message.InstanceId, message.TraceParent);
             try
             {
                 result = await RunAsync(workItem, cancellationToken).ConfigureAwait(false);
+                _metrics.RecordActivity(message.Name, _timeProvider.GetElapsedTime(started), result is TaskFailed);
+                if (result is TaskFailed failed)
+                {
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failed.Failure.ErrorMessage);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

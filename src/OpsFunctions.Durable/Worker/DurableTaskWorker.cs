@@ -45,7 +45,18 @@ internal sealed partial class DurableTaskWorker : BackgroundService
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Activities get their own stop signal: polling stops at once, running activities get the grace period.
+        using var activityStop = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+        var grace = _options.ShutdownGracePeriod;
+        await using (stoppingToken.Register(() => activityStop.CancelAfter(grace)).ConfigureAwait(false))
+        {
+            await RunDispatchersAsync(activityStop.Token, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task RunDispatchersAsync(CancellationToken activityStopToken, CancellationToken stoppingToken)
         => Task.WhenAll(
             DispatchAsync(
                 WorkItemKind.Orchestration,
@@ -57,7 +68,7 @@ internal sealed partial class DurableTaskWorker : BackgroundService
                 WorkItemKind.Activity,
                 _options.MaxConcurrentActivities,
                 ct => _store.TryLockActivityAsync(_options.LockTimeout, ct),
-                ProcessActivityAsync,
+                (workItem, _) => ProcessActivityAsync(workItem, activityStopToken),
                 stoppingToken));
 
     private async Task DispatchAsync<TWorkItem>(

@@ -76,7 +76,7 @@ internal sealed class Episode
         {
             case ScheduleTaskAction task:
                 Add(new TaskScheduled(task.Id, task.Name, task.Input) { Timestamp = Now });
-                _activities.Add(new ActivityMessage(Head.InstanceId, started.ExecutionId, task.Id, task.Name, task.Input));
+                _activities.Add(new ActivityMessage(Head.InstanceId, started.ExecutionId, task.Id, task.Name, task.Input) { TraceParent = started.TraceParent });
                 break;
             case CreateTimerAction timer:
                 Add(new TimerCreated(timer.Id, timer.FireAt) { Timestamp = Now });
@@ -91,7 +91,11 @@ internal sealed class Episode
                 _messages.Add(new OrchestrationMessage(
                     sub.InstanceId,
                     executionId,
-                    new ExecutionStarted(sub.Name, executionId, sub.Input, new ParentInstance(Head.InstanceId, started.ExecutionId, sub.Id)) { Timestamp = Now }));
+                    new ExecutionStarted(sub.Name, executionId, sub.Input, new ParentInstance(Head.InstanceId, started.ExecutionId, sub.Id))
+                    {
+                        Timestamp = Now,
+                        TraceParent = started.TraceParent,
+                    }));
                 break;
         }
     }
@@ -106,7 +110,7 @@ internal sealed class Episode
         {
             var executionId = NewExecutionId();
             _messages.Add(new OrchestrationMessage(
-                Head.InstanceId, executionId, new ExecutionStarted(started.Name, executionId, outcome.Output, started.Parent) { Timestamp = Now }));
+                Head.InstanceId, executionId, new ExecutionStarted(started.Name, executionId, outcome.Output, started.Parent) { Timestamp = Now, TraceParent = started.TraceParent }));
             foreach (var carried in outcome.CarriedEvents)
             {
                 _messages.Add(new OrchestrationMessage(Head.InstanceId, null, carried));

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.Diagnostics;
 using OpsFunctions.Durable.Execution;
+using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 
 namespace OpsFunctions.Durable.Worker;
@@ -16,6 +18,7 @@ internal sealed partial class OrchestrationProcessor
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly EpisodePlanner _planner;
+    private readonly DurableMetrics _metrics;
 
     public OrchestrationProcessor(
         IDurableStore store,
@@ -26,8 +29,10 @@ internal sealed partial class OrchestrationProcessor
         InstanceChangeNotifier notifier,
         TimeProvider timeProvider,
         IOptions<DurableTaskOptions> options,
+        DurableMetrics metrics,
         ILoggerFactory loggerFactory)
     {
+        _metrics = metrics;
         _store = store;
         _cache = cache;
         _notifier = notifier;
@@ -49,6 +54,9 @@ internal sealed partial class OrchestrationProcessor
         }
 
         var session = _cache.TryTake(workItem.InstanceId, head.Version) ?? await LoadAsync(head, cancellationToken).ConfigureAwait(false);
+        var traceParent = session.History.Started?.TraceParent
+            ?? workItem.Messages.Select(m => m.Message.Event).OfType<ExecutionStarted>().LastOrDefault()?.TraceParent;
+        using var span = DurableTracing.StartEpisode(head.Name, workItem.InstanceId, traceParent);
         var commit = _planner.Plan(session, head, workItem.Messages, _timeProvider.GetUtcNow());
         var cacheable = commit.NewEvents.Count > 0 && !session.History.IsEnded && session.Executor is not null;
         if (cacheable)
@@ -85,6 +93,7 @@ internal sealed partial class OrchestrationProcessor
         }
 
         _notifier.Notify(workItem.InstanceId, commit.Instance.Status);
+        _metrics.RecordEpisode(commit.Instance.Name, head.Status, commit.Instance.Status);
         LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
     }
 

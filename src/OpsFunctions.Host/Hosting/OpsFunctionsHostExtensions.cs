@@ -1,0 +1,43 @@
+using OpsFunctions.Host.Approvals;
+using OpsFunctions.Host.Management;
+using OpsFunctions.Host.Observability;
+using OpsFunctions.Host.Schedules;
+using OpsFunctions.Host.Security;
+using OpsFunctions.Host.Webhooks;
+
+namespace OpsFunctions.Host.Hosting;
+
+/// <summary>
+/// Everything the host adds and maps, in one place so tests build exactly what <c>Program.cs</c> runs.
+/// </summary>
+public static class OpsFunctionsHostExtensions
+{
+    public static WebApplicationBuilder AddOpsFunctions(this WebApplicationBuilder builder)
+    {
+        builder.AddFunctionsConfiguration();
+        builder.AddOpsLogging();
+        builder.AddOpsTelemetry();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.DescribeUnexpected);
+        builder.Services.AddOpsEngine(builder.Configuration, builder.Environment);
+        builder.Services.AddHostKeys();
+        builder.Services.AddWebhooks();
+        builder.Services.AddApprovals();
+        builder.Services.AddSchedules();
+        builder.Services.AddOpsObservability();
+        return builder;
+    }
+
+    public static WebApplication MapOpsFunctions(this WebApplication app)
+    {
+        // Errors the framework answers itself (an exception, no route, a wrong method) get problem details too, not an empty body.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseWebhookMetrics();
+        app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
+        app.MapManagementEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapApprovalEndpoints();
+        return app;
+    }
+}

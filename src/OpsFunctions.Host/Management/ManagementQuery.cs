@@ -1,0 +1,46 @@
+using System.Globalization;
+using OpsFunctions.Durable;
+
+namespace OpsFunctions.Host.Management;
+
+/// <summary>The management API's query parameters, parsed as Durable Functions reads them; errors name the parameter.</summary>
+public static class ManagementQuery
+{
+    public static List<OrchestrationRuntimeStatus>? Statuses(string? value, Dictionary<string, string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var statuses = new List<OrchestrationRuntimeStatus>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<OrchestrationRuntimeStatus>(part, ignoreCase: true, out var status) || int.TryParse(part, out _))
+            {
+                errors["runtimeStatus"] = $"The field 'runtimeStatus' holds '{part}', which is not one of {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}.";
+                return null;
+            }
+
+            statuses.Add(status);
+        }
+
+        return statuses;
+    }
+
+    public static DateTimeOffset? Time(string? value, string field, Dictionary<string, string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return time;
+        }
+
+        errors[field] = $"The field '{field}' holds '{value}', which is not an ISO 8601 time.";
+        return null;
+    }
+}

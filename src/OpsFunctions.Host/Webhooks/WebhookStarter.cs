@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OpsFunctions.Durable;
+using OpsFunctions.Durable.Client;
+using OpsFunctions.Host.Durability;
+using OpsFunctions.Host.Hosting;
+
+namespace OpsFunctions.Host.Webhooks;
+
+/// <summary>What a trigger answers: the instance it started, or the one a first delivery of the same id started.</summary>
+public sealed record WebhookAccepted(string Id, bool Duplicate);
+
+/// <summary>
+/// Starts the orchestration a trigger maps to, at most once per delivery id within the idempotency window.
+/// </summary>
+public sealed partial class WebhookStarter(
+    DurableTaskClient client, OnceGate gate, DurableTaskRegistry registry, IOptions<WebhookLimits> limits, ILogger<WebhookStarter> logger)
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const int MaxDeliveryIdLength = 200;
+
+    public async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> StartAsync(
+        string route, string orchestrator, JsonNode? input, string? deliveryId, CancellationToken cancellationToken)
+    {
+        if (!registry.Orchestrators.ContainsKey(orchestrator))
+        {
+            return Problems.Status(
+                StatusCodes.Status503ServiceUnavailable,
+                "Not configured",
+                $"The '{route}' trigger starts orchestrator '{orchestrator}', which is not registered in this host.");
+        }
+
+        var instanceId = $"{route}-{Guid.NewGuid():N}";
+        if (deliveryId is not null)
+        {
+            var claim = await gate.TryClaimAsync($"delivery-{route}", deliveryId, limits.Value.IdempotencyWindow, instanceId, cancellationToken);
+            if (!claim.Claimed)
+            {
+                LogDuplicate(route, claim.Reference);
+                return TypedResults.Ok(new WebhookAccepted(claim.Reference ?? string.Empty, Duplicate: true));
+            }
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch when (deliveryId is not null)
+        {
+            // Nothing started: give the delivery id back so the sender's retry is not taken for a duplicate.
+            await gate.ReleaseAsync($"delivery-{route}", deliveryId, CancellationToken.None);
+            throw;
+        }
+
+        LogStarted(route, orchestrator, instanceId);
+        return TypedResults.Accepted((string?)null, new WebhookAccepted(instanceId, Duplicate: false));
+    }
+
+    /// <summary>Checks a caller's delivery id: printable, bounded, so it is safe to hash and to echo.</summary>
+    public static ProblemHttpResult? ValidateDeliveryId(string? value, string header)
+        => value is not null && (value.Length is 0 or > MaxDeliveryIdLength || value.Any(c => c < 0x21 || c > 0x7e))
+            ? Problems.Invalid(header, $"The header '{header}' must hold 1 to {MaxDeliveryIdLength} printable ASCII characters without spaces.")
+            : null;
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Trigger '{Route}' started {Orchestrator} as '{InstanceId}'.")]
+    private partial void LogStarted(string route, string orchestrator, string instanceId);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Trigger '{Route}': a redelivery of an id already handled (instance '{InstanceId}'); nothing started.")]
+    private partial void LogDuplicate(string route, string? instanceId);
+}

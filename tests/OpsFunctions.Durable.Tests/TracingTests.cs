@@ -96,9 +96,12 @@ public sealed class TracingTests : OrchestrationTestBase
 
     private static ActivityListener Listen(Action<Activity>? stopped = null)
     {
+        // Create the caller's source before the listener: a source first created inside the listener's own
+        // ShouldListenTo callback, while the listener is being added, is never listened to.
+        var caller = Caller;
         var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == DurableTracing.SourceName || source == Caller,
+            ShouldListenTo = source => source.Name == DurableTracing.SourceName || source == caller,
             Sample = (ref _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = stopped,
         };

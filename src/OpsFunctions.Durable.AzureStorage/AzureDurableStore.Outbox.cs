@@ -181,9 +181,10 @@ public sealed partial class AzureDurableStore
             {
                 await ClearSentOutboxesAsync(all: false, cancellationToken).ConfigureAwait(false);
             }
-            catch (RequestFailedException exception)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                LogPollFailed(WorkItemKind.Orchestration, exception.Status, exception.ErrorCode);
+                // Tried again on the next round; the loop must outlive a failed or timed-out request.
+                LogPollFailed(WorkItemKind.Orchestration, 0, exception.GetType().Name + ": " + exception.Message);
             }
         }
     }

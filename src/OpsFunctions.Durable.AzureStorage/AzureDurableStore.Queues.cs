@@ -341,9 +341,10 @@ public sealed partial class AzureDurableStore
                 {
                     LogPollFailed(kind, exception.Status, exception.ErrorCode);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // The poller is the only way other hosts' messages reach this one: it must outlive any failure.
+                    // The poller is the only way other hosts' messages reach this one: it must outlive any failure,
+                    // a request timing out (which surfaces as a cancellation) included.
                     LogPollFailed(kind, 0, exception.GetType().Name + ": " + exception.Message);
                 }
             }
@@ -381,6 +382,11 @@ public sealed partial class AzureDurableStore
                 {
                     LogHeldMessageLost(physical.Queue.Name, physical.MessageId);
                     physical.RealVisibleUntil = DateTimeOffset.MaxValue;
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Tried again on the next round; the loop must outlive a failed or timed-out request.
+                    LogPollFailed(WorkItemKind.Orchestration, 0, exception.GetType().Name + ": " + exception.Message);
                 }
             }
         }

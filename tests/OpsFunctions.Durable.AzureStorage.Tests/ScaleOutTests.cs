@@ -146,6 +146,11 @@ public sealed class ScaleOutTests
                 {
                     Volatile.Write(ref _activitiesRun, count);
                 }
+                else
+                {
+                    // Log lines (warnings and up) land on standard output: keep them for the failure message.
+                    Append(line);
+                }
             }
         }
 
@@ -153,12 +158,17 @@ public sealed class ScaleOutTests
         {
             while (await Process.StandardError.ReadLineAsync() is { } line)
             {
-                lock (_errors)
+                Append(line);
+            }
+        }
+
+        private void Append(string line)
+        {
+            lock (_errors)
+            {
+                if (_errors.Length < 20_000)
                 {
-                    if (_errors.Length < 20_000)
-                    {
-                        _errors.AppendLine(line);
-                    }
+                    _errors.AppendLine(line);
                 }
             }
         }

@@ -31,7 +31,9 @@ public sealed class ScheduleTests
         var instanceId = ScheduleService.InstanceId("report", Eight);
         Assert.All(outcomes, o => Assert.Equal(instanceId, o.InstanceId));
         Assert.Single(outcomes, o => o.Started);
-        var done = await first.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, Cancellation);
+        var starter = outcomes[0].Started ? first : second;
+        var done = await starter.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, Cancellation)
+            .WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
         Assert.Equal("done: report", done.ReadOutputAs<string>());
         Assert.Equal(1, await first.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "schedule-" }).CountAsync(Cancellation));
         Directory.Delete(directory, recursive: true);
@@ -54,7 +56,12 @@ public sealed class ScheduleTests
         var instanceId = ScheduleService.InstanceId("report", Eight);
         Assert.All(outcomes, o => Assert.Equal(instanceId, o.InstanceId));
         Assert.Single(outcomes, o => o.Started);
-        var done = await first.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, Cancellation);
+
+        // The starting host holds the start message and runs the instance, so its client hears the commits: on the
+        // fake clock no client poll would ever fire.
+        var starter = outcomes[0].Started ? first : second;
+        var done = await starter.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, Cancellation)
+            .WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
         Assert.Equal("done: report", done.ReadOutputAs<string>());
         Assert.Equal(1, await second.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "schedule-" }).CountAsync(Cancellation));
     }

@@ -23,12 +23,6 @@ public sealed partial class AzureDurableStore
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(startMessage);
-        var existing = await ReadHeadAsync(instance.InstanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
-        if (existing is { IsEnded: false })
-        {
-            throw new InstanceAlreadyExistsException(instance.InstanceId, existing.Record.Status);
-        }
-
         var incarnation = Guid.NewGuid().ToString("N");
         var head = new InstanceHead(
             instance with { Status = OrchestrationRuntimeStatus.Pending, Version = InstanceHead.FormatVersion(incarnation, 1) }, incarnation, 0, null, null, null);
@@ -36,19 +30,37 @@ public sealed partial class AzureDurableStore
         Response response;
         try
         {
-            response = existing is null
-                ? await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)
-                : await _table.UpdateEntityAsync(entity, new ETag(existing.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            // Most ids are new: try the insert first, and read only when the id is taken.
+            response = await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+        catch (RequestFailedException exception) when (exception.Status == 409)
         {
-            // Another client created or replaced it between the read and the write.
-            var winner = await ReadHeadAsync(instance.InstanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
-            throw new InstanceAlreadyExistsException(instance.InstanceId, winner?.Record.Status ?? OrchestrationRuntimeStatus.Pending);
+            response = await ReplaceEndedAsync(instance.InstanceId, entity, cancellationToken).ConfigureAwait(false);
         }
 
         Remember(head.WithETag(response.Headers.ETag!.Value));
         await SendOrchestrationMessagesAsync([(startMessage, head.Incarnation)], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the head of an instance that has ended; one that has not makes the create fail.</summary>
+    private async Task<Response> ReplaceEndedAsync(string instanceId, TableEntity entity, CancellationToken cancellationToken)
+    {
+        var existing = await ReadHeadAsync(instanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
+        if (existing is not { IsEnded: true })
+        {
+            throw new InstanceAlreadyExistsException(instanceId, existing?.Record.Status ?? OrchestrationRuntimeStatus.Pending);
+        }
+
+        try
+        {
+            return await _table.UpdateEntityAsync(entity, new ETag(existing.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+        {
+            // Another client created or replaced it between the read and the write.
+            var winner = await ReadHeadAsync(instanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
+            throw new InstanceAlreadyExistsException(instanceId, winner?.Record.Status ?? OrchestrationRuntimeStatus.Pending);
+        }
     }
 
     /// <inheritdoc/>

@@ -19,23 +19,12 @@ public sealed class ScheduleTests
     {
         var clock = new FakeTimeProvider(Eight.AddSeconds(-30));
         var directory = Directory.CreateTempSubdirectory("opsfunctions-host-").FullName;
-        await using var first = await StartAsync(clock, directory, runOnStartupIfMissed: false);
-        await using var second = await StartAsync(clock, directory, runOnStartupIfMissed: false);
-        var services = new[] { Service(first), Service(second) };
-        var handled = services.Select(s => HandledAsync(s, Eight)).ToArray();
-        await Task.WhenAll(services.Select(s => ArmedAsync(s, Eight)));
+        await using (var first = await StartAsync(clock, directory, runOnStartupIfMissed: false))
+        await using (var second = await StartAsync(clock, directory, runOnStartupIfMissed: false))
+        {
+            await AssertOneStartAsync(clock, first, second);
+        }
 
-        clock.Advance(TimeSpan.FromSeconds(30));
-        var outcomes = await Task.WhenAll(handled);
-
-        var instanceId = ScheduleService.InstanceId("report", Eight);
-        Assert.All(outcomes, o => Assert.Equal(instanceId, o.InstanceId));
-        Assert.Single(outcomes, o => o.Started);
-        var starter = outcomes[0].Started ? first : second;
-        var done = await starter.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, Cancellation)
-            .WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
-        Assert.Equal("done: report", done.ReadOutputAs<string>());
-        Assert.Equal(1, await first.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "schedule-" }).CountAsync(Cancellation));
         Directory.Delete(directory, recursive: true);
     }
 
@@ -46,24 +35,8 @@ public sealed class ScheduleTests
         var hub = "sched" + Guid.NewGuid().ToString("N")[..10];
         await using var first = await StartAsync(clock, null, runOnStartupIfMissed: false, await AzuriteHubAsync(hub));
         await using var second = await StartAsync(clock, null, runOnStartupIfMissed: false, await AzuriteHubAsync(hub));
-        var services = new[] { Service(first), Service(second) };
-        var handled = services.Select(s => HandledAsync(s, Eight)).ToArray();
-        await Task.WhenAll(services.Select(s => ArmedAsync(s, Eight)));
 
-        clock.Advance(TimeSpan.FromSeconds(30));
-        var outcomes = await Task.WhenAll(handled);
-
-        var instanceId = ScheduleService.InstanceId("report", Eight);
-        Assert.All(outcomes, o => Assert.Equal(instanceId, o.InstanceId));
-        Assert.Single(outcomes, o => o.Started);
-
-        // The starting host holds the start message and runs the instance, so its client hears the commits: on the
-        // fake clock no client poll would ever fire.
-        var starter = outcomes[0].Started ? first : second;
-        var done = await starter.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, Cancellation)
-            .WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
-        Assert.Equal("done: report", done.ReadOutputAs<string>());
-        Assert.Equal(1, await second.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "schedule-" }).CountAsync(Cancellation));
+        await AssertOneStartAsync(clock, first, second);
     }
 
     [Fact]
@@ -151,6 +124,28 @@ public sealed class ScheduleTests
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHost.StartAsync(settings, cancellationToken: Cancellation));
 
         Assert.Contains("Schedules:broken:Cron", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fires the 08:00 occurrence on two hosts of one task hub and checks that exactly one instance ran.</summary>
+    private static async Task AssertOneStartAsync(FakeTimeProvider clock, RunningHost first, RunningHost second)
+    {
+        var services = new[] { Service(first), Service(second) };
+        var handled = services.Select(s => HandledAsync(s, Eight)).ToArray();
+        await Task.WhenAll(services.Select(s => ArmedAsync(s, Eight)));
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var outcomes = await Task.WhenAll(handled);
+
+        var instanceId = ScheduleService.InstanceId("report", Eight);
+        Assert.All(outcomes, o => Assert.Equal(instanceId, o.InstanceId));
+        Assert.Single(outcomes, o => o.Started);
+
+        // The starting host runs the instance, so its client hears the commits: on the fake clock no client poll fires.
+        var starter = outcomes[0].Started ? first : second;
+        var done = await starter.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, Cancellation)
+            .WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+        Assert.Equal("done: report", done.ReadOutputAs<string>());
+        Assert.Equal(1, await second.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "schedule-" }).CountAsync(Cancellation));
     }
 
     /// <summary>Settings that put a host on an Azurite task hub; with a fake clock, delayed messages are held in memory.</summary>

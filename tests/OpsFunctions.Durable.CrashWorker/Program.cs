@@ -24,8 +24,13 @@ var onAzurite = target.StartsWith("azurite:", StringComparison.Ordinal);
 var engine = builder.Services
     .AddDurableTask(options =>
     {
-        // Queue invisibility runs on the real clock: a shorter lease brings a killed host's messages back sooner.
-        options.LockTimeout = TimeSpan.FromSeconds(onAzurite ? 5 : 2);
+        // On Azure Storage the lease is also the queue invisibility that renewals must keep up with on a loaded
+        // machine: keep the default there. SQLite leases live in the database, so a short one only speeds recovery.
+        if (!onAzurite)
+        {
+            options.LockTimeout = TimeSpan.FromSeconds(2);
+        }
+
         options.MaxConcurrentActivities = 16;
         if (onAzurite)
         {

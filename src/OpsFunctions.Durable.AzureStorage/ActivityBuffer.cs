@@ -128,8 +128,6 @@ internal sealed class ActivityBuffer(TimeProvider timeProvider)
         return next;
     }
 
-    public bool HasLockable() => NextDue() is { } due && due <= timeProvider.GetUtcNow();
-
     public IReadOnlyList<PhysicalMessage> Physicals()
     {
         lock (_gate)

@@ -332,21 +332,19 @@ public sealed partial class AzureDurableStore
         while (!cancellationToken.IsCancellationRequested)
         {
             var found = 0;
+            try
             {
-                try
-                {
-                    found = await FetchAsync(kind, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RequestFailedException exception)
-                {
-                    LogPollFailed(kind, exception.Status, exception.ErrorCode);
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // The poller is the only way other hosts' messages reach this one: it must outlive any failure,
-                    // a request timing out (which surfaces as a cancellation) included.
-                    LogPollFailed(kind, 0, exception.GetType().Name + ": " + exception.Message);
-                }
+                found = await FetchAsync(kind, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException exception)
+            {
+                LogPollFailed(kind, exception.Status, exception.ErrorCode);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The poller is the only way other hosts' messages reach this one: it must outlive any failure,
+                // a request timing out (which surfaces as a cancellation) included.
+                LogPollFailed(kind, 0, exception.GetType().Name + ": " + exception.Message);
             }
 
             if (found > 0)

@@ -74,9 +74,6 @@ public sealed partial class AzureDurableStore : IDurableStore
         _activityBatcher = ActivityBatcher();
     }
 
-    /// <summary>Gets the id this host writes on the heads it commits.</summary>
-    internal string HostId => _hostId;
-
     /// <summary>Gets the count of requests this store sent to the account.</summary>
     internal RequestCounter Requests => _clients.Requests;
 

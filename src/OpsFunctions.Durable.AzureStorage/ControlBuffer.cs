@@ -191,13 +191,6 @@ internal sealed class ControlBuffer(TimeProvider timeProvider)
         return next;
     }
 
-    /// <summary>Gets whether a message is visible in an unlocked instance now.</summary>
-    public bool HasLockable()
-    {
-        var next = NextDue();
-        return next is { } due && due <= timeProvider.GetUtcNow();
-    }
-
     public IReadOnlyList<PhysicalMessage> Physicals()
     {
         lock (_gate)

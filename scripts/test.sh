@@ -45,6 +45,12 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 
+if [[ $failed -gt 0 ]]; then
+  # Test output can run to megabytes of logs; name each failure last, where a truncated log still shows it.
+  echo "failed tests:"
+  perl -0777 -ne 'while (/<UnitTestResult testName="([^"]*)" outcome="(?:Failed|Error)".*?(?:<Message>(.*?)<\/Message>|\/>)/gs) { my ($n, $m) = ($1, $2 // ""); $m =~ s/\s+/ /g; print "  $n\n    ", substr($m, 0, 400), "\n" }' "$results"/*.trx
+fi
+
 if [[ $files -eq 0 ]]; then
   echo "no test results were written"
   status=1

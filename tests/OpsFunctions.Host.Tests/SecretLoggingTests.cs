@@ -14,7 +14,7 @@ public sealed class SecretLoggingTests
     {
         var settings = RunningHost.DefaultSettings();
         settings["Logging:LogLevel:Default"] = "Trace";
-        await using var host = await RunningHost.StartAsync(settings, services => services.AddLogging(l => l.AddFakeLogging()), cancellationToken: TestContext.Current.CancellationToken);
+        await using var host = await RunningHost.StartAsync(settings, services => services.AddLogging(l => l.ClearProviders().AddFakeLogging()), cancellationToken: TestContext.Current.CancellationToken);
         var id = await host.StartSampleAsync(new { waitForApproval = true });
         var token = host.Services.GetRequiredService<ApprovalTokens>().Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
         var body = "{\"ref\":\"x\",\"repository\":{\"full_name\":\"acme/shop\"}}";

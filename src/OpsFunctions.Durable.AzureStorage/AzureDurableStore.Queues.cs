@@ -47,7 +47,7 @@ public sealed partial class AzureDurableStore
 
             // Delayed messages (timers) go alone: their visibility is their own.
             var delay = group.Key.Due - now;
-            var local = _options.LocalDispatch && delay <= _options.TimerPrefetch;
+            var local = HoldsOwnSends(WorkItemKind.Orchestration) && delay <= _options.TimerPrefetch;
             foreach (var (message, incarnation, part, instanceId) in parts)
             {
                 sends.Add(SendDelayedAsync(_controlQueues[group.Key.Partition], (message, incarnation), part, delay, local, cancellationToken));
@@ -77,7 +77,7 @@ public sealed partial class AzureDurableStore
     }
 
     private SendBatcher<OrchestrationMessage> ControlBatcher(QueueClient queue) => new(
-        (parts, instanceId) => SendPartsAsync(queue, instanceId, parts, TimeSpan.Zero, _options.LocalDispatch, CancellationToken.None),
+        (parts, instanceId) => SendPartsAsync(queue, instanceId, parts, TimeSpan.Zero, HoldsOwnSends(WorkItemKind.Orchestration), CancellationToken.None),
         (physical, messages) =>
         {
             _controlBuffer.Add(physical, messages);
@@ -86,7 +86,7 @@ public sealed partial class AzureDurableStore
 
     private SendBatcher<ActivityMessage> ActivityBatcher() => new(
         (parts, instanceId) => SendPartsAsync(
-            _workItemQueue, instanceId, parts, TimeSpan.Zero, _options.LocalDispatch && _activityBuffer.Count < _options.LocalActivityCapacity, CancellationToken.None),
+            _workItemQueue, instanceId, parts, TimeSpan.Zero, HoldsOwnSends(WorkItemKind.Activity) && _activityBuffer.Count < _options.LocalActivityCapacity, CancellationToken.None),
         (physical, messages) =>
         {
             _activityBuffer.Add(physical, messages);
@@ -121,6 +121,13 @@ public sealed partial class AzureDurableStore
             Blob = blob,
         };
     }
+
+    /// <summary>
+    /// Whether this host keeps what it sends for its own workers: only once a worker of that kind asks for work here.
+    /// A process that only starts and steers instances sends everything visible, for the hosts that run them.
+    /// </summary>
+    private bool HoldsOwnSends(WorkItemKind kind)
+        => _options.LocalDispatch && Volatile.Read(ref kind == WorkItemKind.Orchestration ? ref _orchestrationPoller : ref _activityPoller) is not null;
 
     private TimeSpan Clamp(TimeSpan visibility)
         => visibility <= TimeSpan.Zero ? TimeSpan.Zero : visibility > _options.MaxVisibilityDelay ? _options.MaxVisibilityDelay : visibility;

@@ -130,13 +130,25 @@ public sealed class AzureDurableStoreTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task CreateInstance_InAProcessWithoutWorkers_SendsTheStartVisibleToOtherHosts()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var clientOnly = await _hubs.CreateAsync(_time, hub, asWorker: false);
+
+        await CreateAsync(clientOnly, "a");
+
+        var queue = new QueueClient(Azurite.ConnectionString, $"{hub}-control-{AzureDurableStore.PartitionOf("a", AzureStorageConstants.DefaultPartitionCount):D2}");
+        Assert.Contains("ExecutionStarted", await PeekWithinAsync(queue, TimeSpan.FromSeconds(2)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateInstance_InsertAppliedButItsAnswerLost_SucceedsOnTheRetry()
     {
         var hub = AzuriteTaskHubs.NewHubName();
         var direct = await _hubs.CreateAsync(_time, hub);
         await using var proxy = await FaultyStorageProxy.StartAsync(
             period: 2, [StorageFault.FailedAfterApplying], request => request.Method == "POST" && request.Path.Value!.EndsWith("Instances", StringComparison.Ordinal));
-        var options = new AzureStorageOptions { ConnectionString = proxy.ConnectionString, LocalDispatch = false, TimerPrefetch = AzureStorageConstants.MaxVisibilityDelay };
+        var options = new AzureStorageOptions { ConnectionString = proxy.ConnectionString, TimerPrefetch = AzureStorageConstants.MaxVisibilityDelay };
         await using var proxied = new AzureDurableStore(hub, options, _time, NullLogger<AzureDurableStore>.Instance);
         await proxied.InitializeAsync(Ct);
 

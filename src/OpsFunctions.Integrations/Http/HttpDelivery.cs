@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using OpsFunctions.Integrations.Notifications;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace OpsFunctions.Integrations.Http;
+
+/// <summary>
+/// Posts a channel's JSON through its resilient client and turns the outcome into a <see cref="DeliveryResult"/>:
+/// the status, the attempts made, and for a failure a reason fit for a timeline (never the URL, which may hold a token).
+/// </summary>
+internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time)
+{
+    public const int ExcerptLength = 200;
+
+    public Task<DeliveryResult> PostJsonAsync(
+        string clientName, ChannelTarget target, Uri url, JsonNode payload, CancellationToken cancellationToken) =>
+        PostAsync(clientName, target, url, Encoding.UTF8.GetBytes(payload.ToJsonString()), headers: null, cancellationToken);
+
+    public async Task<DeliveryResult> PostAsync(
+        string clientName,
+        ChannelTarget target,
+        Uri url,
+        byte[] body,
+        Action<HttpRequestHeaders>? headers,
+        CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var counter = new AttemptCounter();
+        int? status = null;
+        string? error;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url);
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            headers?.Invoke(request.Headers);
+            request.Options.Set(AttemptCounter.Key, counter);
+
+            using var client = clients.CreateClient(clientName);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return Result(target, success: true, status, error: null, counter, started);
+            }
+
+            var excerpt = await ReadExcerptAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            error = $"HTTP {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? $": {excerpt}" : "")}";
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (BrokenCircuitException)
+        {
+            error = $"circuit open for {url.Authority}: recent attempts failed, so this one was not sent";
+        }
+        catch (TimeoutRejectedException exception)
+        {
+            error = $"timed out after {exception.Timeout.TotalSeconds:0.###} s";
+        }
+        catch (HttpRequestException exception)
+        {
+            error = $"network error: {exception.HttpRequestError}{(exception.InnerException is { } inner ? $" ({inner.Message})" : "")}";
+        }
+        catch (Exception exception)
+        {
+            error = $"{exception.GetType().Name}: {exception.Message}";
+        }
+
+        return Result(target, success: false, status, error, counter, started);
+    }
+
+    /// <summary>Reads the start of a response body, one line, for an error message.</summary>
+    public static async Task<string> ReadExcerptAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ExcerptLength * 4];
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return Excerpt(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+    }
+
+    public static string Excerpt(string text)
+    {
+        var line = string.Join(' ', text.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length <= ExcerptLength ? line : string.Concat(line.AsSpan(0, ExcerptLength), "…");
+    }
+
+    private DeliveryResult Result(ChannelTarget target, bool success, int? status, string? error, AttemptCounter counter, long started) => new()
+    {
+        Channel = target.Kind,
+        Target = target.Redacted(),
+        Success = success,
+        StatusCode = status,
+        Error = error,
+        Attempts = counter.Count,
+        Duration = time.GetElapsedTime(started),
+    };
+}

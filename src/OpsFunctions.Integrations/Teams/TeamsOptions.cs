@@ -1,0 +1,34 @@
+namespace OpsFunctions.Integrations.Teams;
+
+/// <summary><c>Notifications:Teams</c>: incoming webhook URLs by name (<c>Webhooks:{name}</c>); a target may also give a URL.</summary>
+public sealed class TeamsOptions
+{
+    public const string Section = "Notifications:Teams";
+
+    /// <summary>Gets the incoming webhook URL of each name ("sre", "payments-oncall").</summary>
+    public Dictionary<string, string> Webhooks { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    internal Uri? Resolve(string address)
+    {
+        if (OptionsValidation.IsHttpUrl(address, out var direct))
+        {
+            return direct;
+        }
+
+        return Webhooks.TryGetValue(address.Trim(), out var url) ? new Uri(url) : null;
+    }
+}
+
+internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TeamsOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (webhook, url) in options.Webhooks)
+        {
+            OptionsValidation.RequireHttpUrl(failures, $"{TeamsOptions.Section}:Webhooks:{webhook}", url);
+        }
+
+        return OptionsValidation.Result(failures);
+    }
+}

@@ -14,6 +14,7 @@ state="${TMPDIR:-/tmp}"
 state="${state%/}/opsfunctions-smtp-sink-$port"
 messages="$state/messages"
 pidfile="$state/smtp-sink.pid"
+lock="$state.lock"
 # aiosmtpd from Debian is importable only by the system interpreter.
 python=/usr/bin/python3
 
@@ -32,13 +33,16 @@ install() {
 }
 
 start() {
+  # Test processes running side by side may all start the sink: the first starts it, the others find it running.
+  exec 9>"$lock"
+  flock -w 120 9
   if running; then
     echo "SMTP sink answers on 127.0.0.1:$port (messages in $messages)"
     return
   fi
   install
   mkdir -p "$messages"
-  setsid "$python" scripts/smtp-sink.py "$port" "$messages" >"$state/smtp-sink.log" 2>&1 </dev/null &
+  setsid "$python" scripts/smtp-sink.py "$port" "$messages" >"$state/smtp-sink.log" 2>&1 </dev/null 9>&- &
   echo $! >"$pidfile"
   for _ in $(seq 1 100); do
     if running; then

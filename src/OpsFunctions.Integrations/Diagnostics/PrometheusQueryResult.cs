@@ -1,9 +1,14 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace OpsFunctions.Integrations.Diagnostics;
 
 /// <summary>One value of a query result: its series labels (empty for a scalar), when, and the value.</summary>
-public sealed record PrometheusSample(IReadOnlyDictionary<string, string> Labels, DateTimeOffset Timestamp, double Value)
+/// <remarks>NaN and infinities are valid values; they serialize as "NaN", "Infinity" and "-Infinity".</remarks>
+public sealed record PrometheusSample(
+    IReadOnlyDictionary<string, string> Labels,
+    DateTimeOffset Timestamp,
+    [property: JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] double Value)
 {
     /// <summary>Gets the value as Prometheus sent it ("0.25", "NaN", "+Inf", or a string result's text).</summary>
     public string RawValue { get; init; } = "";
@@ -35,6 +40,7 @@ public sealed record PrometheusQueryResult
     public TimeSpan Duration { get; init; }
 
     /// <summary>Gets the single value of a scalar or one-series vector result; null otherwise.</summary>
+    [JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
     public double? SingleValue => Success && Samples.Count == 1 ? Samples[0].Value : null;
 
     public string Describe()

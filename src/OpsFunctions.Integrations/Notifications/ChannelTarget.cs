@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace OpsFunctions.Integrations.Notifications;
 
+[JsonConverter(typeof(JsonStringEnumConverter<ChannelKind>))]
 public enum ChannelKind
 {
     Slack,

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace OpsFunctions.Integrations.Notifications;
 
 /// <summary>What happened to an incident, which decides the wording and, for PagerDuty, the event action.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NotificationKind>))]
 public enum NotificationKind
 {
     Triggered,

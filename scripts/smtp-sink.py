@@ -3,6 +3,8 @@
 Usage: /usr/bin/python3 scripts/smtp-sink.py PORT FOLDER
 Each message is written to a temporary name and renamed to <timestamp>-<n>.eml before the server answers 250,
 so a client whose send returned finds the file already in place.
+Recipients whose local part starts with "reject-" are refused with 550 (permanent) and "busy-" with 451
+(transient), so tests can exercise both kinds of SMTP failure.
 """
 
 import asyncio
@@ -19,6 +21,15 @@ class FolderHandler:
     def __init__(self, folder):
         self.folder = folder
         self.counter = itertools.count(1)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        local = address.split("@", 1)[0].lower()
+        if local.startswith("reject-"):
+            return "550 5.1.1 Mailbox unavailable"
+        if local.startswith("busy-"):
+            return "451 4.3.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         name = "%d-%06d" % (time.time_ns(), next(self.counter))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a local SMTP server on loopback for the email notification tests: every message it accepts is written
-# as a .eml file into a folder, before the server answers the client.
+# as a .eml file into a folder, before the server answers the client. Recipients starting with "reject-" get a
+# 550, those starting with "busy-" a 451.
 #   scripts/smtp-sink.sh start    installs Debian's python3-aiosmtpd when missing, starts the sink, waits until it answers
 #   scripts/smtp-sink.sh stop     stops it and deletes the received messages
 #   scripts/smtp-sink.sh status   exit 0 when it answers

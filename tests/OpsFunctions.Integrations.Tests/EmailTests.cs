@@ -82,6 +82,36 @@ public sealed class EmailTests
         Assert.False(result.Success);
         Assert.Equal(3, result.Attempts);
         Assert.StartsWith("network error: ConnectionRefused", result.Error, StringComparison.Ordinal);
+        Assert.True(result.Transient);
+    }
+
+    [Fact]
+    public async Task SendAsync_RecipientRefusedPermanently_IsNotRetried()
+    {
+        await SmtpSink.EnsureStartedAsync();
+        await using var services = CreateSut();
+
+        var result = await services.Sender().SendAsync(ChannelTarget.Email($"reject-{Guid.NewGuid():N}@example.com"), TestServices.Triggered(), TestContext.Current.CancellationToken);
+
+        Assert.False(result.Success);
+        Assert.Equal(550, result.StatusCode);
+        Assert.Equal(1, result.Attempts);
+        Assert.False(result.Transient);
+        Assert.StartsWith("SMTP 550: ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_RecipientRefusedForNow_IsRetried()
+    {
+        await SmtpSink.EnsureStartedAsync();
+        await using var services = CreateSut();
+
+        var result = await services.Sender().SendAsync(ChannelTarget.Email($"busy-{Guid.NewGuid():N}@example.com"), TestServices.Triggered(), TestContext.Current.CancellationToken);
+
+        Assert.False(result.Success);
+        Assert.Equal(451, result.StatusCode);
+        Assert.Equal(3, result.Attempts);
+        Assert.True(result.Transient);
     }
 
     [Fact]

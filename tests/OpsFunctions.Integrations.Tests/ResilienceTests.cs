@@ -18,6 +18,7 @@ public sealed class ResilienceTests
         Assert.Equal(3, result.Attempts);
         Assert.Equal(3, slack.Requests.Count);
         Assert.Equal(200, result.StatusCode);
+        Assert.False(result.Transient);
     }
 
     [Theory]
@@ -37,6 +38,7 @@ public sealed class ResilienceTests
         Assert.Equal(1, result.Attempts);
         Assert.Single(slack.Requests);
         Assert.EndsWith(": invalid_payload", result.Error, StringComparison.Ordinal);
+        Assert.False(result.Transient);
     }
 
     [Fact]
@@ -53,6 +55,7 @@ public sealed class ResilienceTests
         Assert.Equal(3, result.Attempts);
         Assert.Equal(3, slack.Requests.Count);
         Assert.Equal("HTTP 503 Service Unavailable: down", result.Error);
+        Assert.True(result.Transient);
         Assert.StartsWith("Slack ops: failed after 3 attempts", result.Describe(), StringComparison.Ordinal);
     }
 
@@ -69,6 +72,7 @@ public sealed class ResilienceTests
         Assert.Null(result.StatusCode);
         Assert.Equal(3, result.Attempts);
         Assert.StartsWith("network error: ConnectionError", result.Error, StringComparison.Ordinal);
+        Assert.True(result.Transient);
     }
 
     [Fact]
@@ -128,6 +132,7 @@ public sealed class ResilienceTests
         Assert.Equal([503, 503], new[] { first.StatusCode, second.StatusCode });
         Assert.False(third.Success);
         Assert.Equal(0, third.Attempts);
+        Assert.True(third.Transient);
         Assert.StartsWith($"circuit open for {slack.BaseAddress.Authority}", third.Error, StringComparison.Ordinal);
         Assert.Equal(2, slack.Requests.Count);
     }

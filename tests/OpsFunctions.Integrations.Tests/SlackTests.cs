@@ -89,6 +89,7 @@ public sealed class SlackTests
         Assert.False(result.Success);
         Assert.Equal(0, result.Attempts);
         Assert.Contains("Notifications:Slack:Channels:nowhere", result.Error, StringComparison.Ordinal);
+        Assert.False(result.Transient);
     }
 
     [Fact]

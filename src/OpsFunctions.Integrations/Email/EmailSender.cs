@@ -52,6 +52,7 @@ internal sealed class EmailSender : IChannelSender
         var attempts = 0;
         int? status = null;
         string? error = null;
+        var transient = true;
         try
         {
             await _pipeline.ExecuteAsync(
@@ -70,10 +71,12 @@ internal sealed class EmailSender : IChannelSender
         {
             status = (int)exception.StatusCode;
             error = $"SMTP {status}: {exception.Message}";
+            transient = status is >= 400 and < 500;
         }
         catch (MailKit.Security.AuthenticationException exception)
         {
             error = $"SMTP authentication failed: {exception.Message}";
+            transient = false;
         }
         catch (BrokenCircuitException)
         {
@@ -87,9 +90,14 @@ internal sealed class EmailSender : IChannelSender
         {
             error = $"network error: {exception.SocketErrorCode} ({settings.Host}:{settings.Port})";
         }
+        catch (Exception exception) when (exception is IOException or SmtpProtocolException or ServiceNotConnectedException)
+        {
+            error = $"{exception.GetType().Name}: {exception.Message}";
+        }
         catch (Exception exception)
         {
             error = $"{exception.GetType().Name}: {exception.Message}";
+            transient = false;
         }
 
         return new DeliveryResult
@@ -99,6 +107,7 @@ internal sealed class EmailSender : IChannelSender
             Success = error is null,
             StatusCode = status,
             Error = error,
+            Transient = error is not null && transient,
             Attempts = attempts,
             Duration = _time.GetElapsedTime(started),
         };

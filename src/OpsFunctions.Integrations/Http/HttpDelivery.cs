@@ -31,6 +31,7 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         var counter = new AttemptCounter();
         int? status = null;
         string? error;
+        var transient = true;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url);
@@ -44,11 +45,12 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
             status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return Result(target, success: true, status, error: null, counter, started);
+                return Result(target, success: true, status, error: null, transient: false, counter, started);
             }
 
             var excerpt = await ReadExcerptAsync(response.Content, cancellationToken).ConfigureAwait(false);
             error = $"HTTP {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? $": {excerpt}" : "")}";
+            transient = IsTransient(status.Value);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -69,9 +71,10 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         catch (Exception exception)
         {
             error = $"{exception.GetType().Name}: {exception.Message}";
+            transient = false;
         }
 
-        return Result(target, success: false, status, error, counter, started);
+        return Result(target, success: false, status, error, transient, counter, started);
     }
 
     /// <summary>Reads the start of a response body, one line, for an error message.</summary>
@@ -92,13 +95,17 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         return line.Length <= ExcerptLength ? line : string.Concat(line.AsSpan(0, ExcerptLength), "…");
     }
 
-    private DeliveryResult Result(ChannelTarget target, bool success, int? status, string? error, AttemptCounter counter, long started) => new()
+    /// <summary>The statuses the retry strategy retries: a server error, a request timeout, throttling.</summary>
+    public static bool IsTransient(int status) => status >= 500 || status == 408 || status == 429;
+
+    private DeliveryResult Result(ChannelTarget target, bool success, int? status, string? error, bool transient, AttemptCounter counter, long started) => new()
     {
         Channel = target.Kind,
         Target = target.Redacted(),
         Success = success,
         StatusCode = status,
         Error = error,
+        Transient = transient,
         Attempts = counter.Count,
         Duration = time.GetElapsedTime(started),
     };

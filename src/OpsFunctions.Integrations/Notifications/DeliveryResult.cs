@@ -23,6 +23,12 @@ public sealed record DeliveryResult
 
     public TimeSpan Duration { get; init; }
 
+    /// <summary>
+    /// Gets whether the failure may pass by itself (5xx, 408, 429, timeout, network error, open circuit), so sending
+    /// again later can succeed; false for a success and for a permanent failure (4xx, bad address, missing settings).
+    /// </summary>
+    public bool Transient { get; init; }
+
     /// <summary>Gets a note on a success that sent nothing, such as a report PagerDuty has no event for.</summary>
     public string? Note { get; init; }
 

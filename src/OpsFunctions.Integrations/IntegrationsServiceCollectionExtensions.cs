@@ -26,6 +26,7 @@ public static class IntegrationsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
 
+        // Each validator also checks its data annotations, naming the full key (see OptionsValidation).
         AddOptions<SlackOptions, SlackOptionsValidator>(services, configuration, SlackOptions.Section);
         AddOptions<TeamsOptions, TeamsOptionsValidator>(services, configuration, TeamsOptions.Section);
         AddOptions<PagerDutyOptions, PagerDutyOptionsValidator>(services, configuration, PagerDutyOptions.Section);
@@ -36,7 +37,6 @@ public static class IntegrationsServiceCollectionExtensions
         {
             services.AddOptions<OutboundResilienceOptions>(name)
                 .Bind(configuration.GetSection($"{name}:Resilience"))
-                .ValidateDataAnnotations()
                 .ValidateOnStart();
         }
 
@@ -71,7 +71,6 @@ public static class IntegrationsServiceCollectionExtensions
     {
         services.AddOptions<TOptions>()
             .Bind(configuration.GetSection(section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }

@@ -57,7 +57,7 @@ public sealed class OptionsTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<EmailOptions>>().Value);
 
         Assert.Contains("Notifications:Email:From is required when Notifications:Email:Host is set.", error.Failures);
-        Assert.Contains(error.Failures, f => f.Contains("Port", StringComparison.Ordinal));
+        Assert.Contains("Notifications:Email:Port must be between 1 and 65535.", error.Failures);
     }
 
     [Fact]
@@ -72,6 +72,24 @@ public sealed class OptionsTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<OutboundResilienceOptions>>().Get(OutboundResilienceOptions.Notifications));
 
         Assert.Contains("Notifications:Resilience:AttemptTimeout (00:01:00) must not exceed Notifications:Resilience:TotalTimeout (00:00:30).", error.Failures);
+    }
+
+    [Theory]
+    [InlineData("Notifications")]
+    [InlineData("Diagnostics")]
+    public async Task Resilience_OutOfRange_FailsNamingTheSectionAndKey(string section)
+    {
+        await using var services = TestServices.Create(new()
+        {
+            [$"{section}:Resilience:MaxRetryAttempts"] = "50",
+            [$"{section}:Resilience:CircuitBreakerBreakDuration"] = "00:00:00.100",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<OutboundResilienceOptions>>().Get(section));
+
+        Assert.Equal(
+            [$"{section}:Resilience:MaxRetryAttempts must be between 0 and 20.", $"{section}:Resilience:CircuitBreakerBreakDuration must be between 00:00:00.5000000 and 1.00:00:00."],
+            error.Failures);
     }
 
     [Fact]

@@ -84,13 +84,9 @@ public sealed class HttpHealthCheck(IHttpClientFactory clients, TimeProvider tim
         {
             return Failed(shown, status, started, $"timed out after {request.Timeout.TotalSeconds:0.###} s");
         }
-        catch (HttpRequestException exception)
-        {
-            return Failed(shown, status, started, $"network error: {exception.HttpRequestError}{(exception.InnerException is { } inner ? $" ({inner.Message})" : "")}");
-        }
         catch (Exception exception)
         {
-            return Failed(shown, status, started, $"{exception.GetType().Name}: {exception.Message}");
+            return Failed(shown, status, started, OutboundFailure.Describe(exception, request.Url.Authority, out _));
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class PrometheusOptionsValidator : IValidateOptions<PrometheusOp
     public ValidateOptionsResult Validate(string? name, PrometheusOptions options)
     {
         var failures = new List<string>();
+        OptionsValidation.Annotations(failures, PrometheusOptions.Section, options);
         if (options.BaseUrl is not null)
         {
             OptionsValidation.RequireHttpUrl(failures, $"{PrometheusOptions.Section}:BaseUrl", options.BaseUrl);

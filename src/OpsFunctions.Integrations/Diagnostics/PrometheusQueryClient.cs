@@ -58,13 +58,7 @@ public sealed class PrometheusQueryClient(IHttpClientFactory clients, IOptionsMo
         }
         catch (Exception exception)
         {
-            var error = exception switch
-            {
-                Polly.Timeout.TimeoutRejectedException timeout => $"timed out after {timeout.Timeout.TotalSeconds:0.###} s",
-                Polly.CircuitBreaker.BrokenCircuitException => $"circuit open for {baseUrl.Authority}: recent queries failed",
-                HttpRequestException http => $"network error: {http.HttpRequestError}{(http.InnerException is { } inner ? $" ({inner.Message})" : "")}",
-                _ => $"{exception.GetType().Name}: {exception.Message}",
-            };
+            var error = OutboundFailure.Describe(exception, baseUrl.Authority, out _);
             return new PrometheusQueryResult { Query = query, Success = false, Error = error, StatusCode = status, Duration = time.GetElapsedTime(started) };
         }
     }

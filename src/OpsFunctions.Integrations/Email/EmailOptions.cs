@@ -36,7 +36,7 @@ public sealed class EmailOptions
 
     /// <summary>Gets or sets the SMTP port.</summary>
     /// <value>25.</value>
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = OptionsValidation.Between)]
     public int Port { get; set; } = DefaultPort;
 
     /// <summary>Gets or sets how the connection is secured.</summary>
@@ -62,6 +62,7 @@ internal sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
     public ValidateOptionsResult Validate(string? name, EmailOptions options)
     {
         var failures = new List<string>();
+        OptionsValidation.Annotations(failures, EmailOptions.Section, options);
         if (!string.IsNullOrWhiteSpace(options.Host))
         {
             if (string.IsNullOrWhiteSpace(options.From))

@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using OpsFunctions.Integrations.Notifications;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace OpsFunctions.Integrations.Http;
 
@@ -14,6 +12,7 @@ namespace OpsFunctions.Integrations.Http;
 internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time)
 {
     public const int ExcerptLength = 200;
+    public static readonly TimeSpan ExcerptTimeout = TimeSpan.FromSeconds(5);
 
     public Task<DeliveryResult> PostJsonAsync(
         string clientName, ChannelTarget target, Uri url, JsonNode payload, CancellationToken cancellationToken) =>
@@ -56,36 +55,33 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
         {
             throw;
         }
-        catch (BrokenCircuitException)
-        {
-            error = $"circuit open for {url.Authority}: recent attempts failed, so this one was not sent";
-        }
-        catch (TimeoutRejectedException exception)
-        {
-            error = $"timed out after {exception.Timeout.TotalSeconds:0.###} s";
-        }
-        catch (HttpRequestException exception)
-        {
-            error = $"network error: {exception.HttpRequestError}{(exception.InnerException is { } inner ? $" ({inner.Message})" : "")}";
-        }
         catch (Exception exception)
         {
-            error = $"{exception.GetType().Name}: {exception.Message}";
-            transient = false;
+            error = OutboundFailure.Describe(exception, url.Authority, out transient);
         }
 
         return Result(target, success: false, status, error, transient, counter, started);
     }
 
     /// <summary>Reads the start of a response body, one line, for an error message.</summary>
+    /// <remarks>Waits at most <see cref="ExcerptTimeout"/>: a server may send its headers and then stall.</remarks>
     public static async Task<string> ReadExcerptAsync(HttpContent content, CancellationToken cancellationToken)
     {
         var buffer = new byte[ExcerptLength * 4];
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ExcerptTimeout);
+        try
         {
-            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            return Excerpt(Encoding.UTF8.GetString(buffer, 0, read));
+            var stream = await content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, timeout.Token).ConfigureAwait(false);
+                return Excerpt(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "(the body did not arrive in time)";
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class PagerDutyOptions
 
     /// <summary>Gets or sets the Events API base URL.</summary>
     /// <value>https://events.pagerduty.com.</value>
-    [Required]
+    [Required(ErrorMessage = OptionsValidation.Required)]
     public string Endpoint { get; set; } = DefaultEndpoint;
 
     /// <summary>Gets the routing (integration) key of each name.</summary>
@@ -22,12 +22,12 @@ public sealed class PagerDutyOptions
 
     /// <summary>Gets or sets <c>payload.source</c> when the notification names none.</summary>
     /// <value>opsfunctions.</value>
-    [Required]
+    [Required(ErrorMessage = OptionsValidation.Required)]
     public string Source { get; set; } = "opsfunctions";
 
     /// <summary>Gets or sets the <c>client</c> shown in PagerDuty.</summary>
     /// <value>OpsFunctions.</value>
-    [Required]
+    [Required(ErrorMessage = OptionsValidation.Required)]
     public string Client { get; set; } = "OpsFunctions";
 
     internal Uri EnqueueUrl => new(new Uri(Endpoint.TrimEnd('/') + "/"), "v2/enqueue");
@@ -41,6 +41,7 @@ internal sealed class PagerDutyOptionsValidator : IValidateOptions<PagerDutyOpti
     public ValidateOptionsResult Validate(string? name, PagerDutyOptions options)
     {
         var failures = new List<string>();
+        OptionsValidation.Annotations(failures, PagerDutyOptions.Section, options);
         OptionsValidation.RequireHttpUrl(failures, $"{PagerDutyOptions.Section}:Endpoint", options.Endpoint);
         foreach (var (keyName, key) in options.RoutingKeys)
         {

@@ -18,24 +18,14 @@ public sealed class SlackOptions
 
     /// <summary>Gets or sets the footer naming the sender.</summary>
     /// <value>OpsFunctions.</value>
-    [Required]
+    [Required(ErrorMessage = OptionsValidation.Required)]
     public string Footer { get; set; } = "OpsFunctions";
 
     /// <summary>Finds the webhook URL of a channel name ("#" or "@" optional), an absolute URL standing for itself.</summary>
     internal Uri? Resolve(string address)
     {
-        if (OptionsValidation.IsHttpUrl(address, out var direct))
-        {
-            return direct;
-        }
-
-        var name = address.Trim();
-        if (Channels.TryGetValue(name, out var url) || Channels.TryGetValue(name.TrimStart('#', '@'), out url))
-        {
-            return new Uri(url);
-        }
-
-        return string.IsNullOrWhiteSpace(DefaultWebhookUrl) ? null : new Uri(DefaultWebhookUrl);
+        var url = OptionsValidation.ResolveUrl(address, Channels) ?? OptionsValidation.ResolveUrl(address.Trim().TrimStart('#', '@'), Channels);
+        return url ?? (string.IsNullOrWhiteSpace(DefaultWebhookUrl) ? null : new Uri(DefaultWebhookUrl));
     }
 }
 
@@ -44,6 +34,7 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
     public ValidateOptionsResult Validate(string? name, SlackOptions options)
     {
         var failures = new List<string>();
+        OptionsValidation.Annotations(failures, SlackOptions.Section, options);
         foreach (var (channel, url) in options.Channels)
         {
             OptionsValidation.RequireHttpUrl(failures, $"{SlackOptions.Section}:Channels:{channel}", url);

@@ -8,15 +8,7 @@ public sealed class TeamsOptions
     /// <summary>Gets the incoming webhook URL of each name ("sre", "payments-oncall").</summary>
     public Dictionary<string, string> Webhooks { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    internal Uri? Resolve(string address)
-    {
-        if (OptionsValidation.IsHttpUrl(address, out var direct))
-        {
-            return direct;
-        }
-
-        return Webhooks.TryGetValue(address.Trim(), out var url) ? new Uri(url) : null;
-    }
+    internal Uri? Resolve(string address) => OptionsValidation.ResolveUrl(address, Webhooks);
 }
 
 internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
@@ -24,6 +16,7 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
     public ValidateOptionsResult Validate(string? name, TeamsOptions options)
     {
         var failures = new List<string>();
+        OptionsValidation.Annotations(failures, TeamsOptions.Section, options);
         foreach (var (webhook, url) in options.Webhooks)
         {
             OptionsValidation.RequireHttpUrl(failures, $"{TeamsOptions.Section}:Webhooks:{webhook}", url);

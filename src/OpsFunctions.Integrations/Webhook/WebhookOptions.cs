@@ -15,15 +15,7 @@ public sealed class WebhookOptions
     /// <summary>Gets the endpoint URL of each name.</summary>
     public Dictionary<string, string> Endpoints { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    internal Uri? Resolve(string address)
-    {
-        if (OptionsValidation.IsHttpUrl(address, out var direct))
-        {
-            return direct;
-        }
-
-        return Endpoints.TryGetValue(address.Trim(), out var url) ? new Uri(url) : null;
-    }
+    internal Uri? Resolve(string address) => OptionsValidation.ResolveUrl(address, Endpoints);
 }
 
 internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
@@ -31,6 +23,7 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {
         var failures = new List<string>();
+        OptionsValidation.Annotations(failures, WebhookOptions.Section, options);
         foreach (var (endpoint, url) in options.Endpoints)
         {
             OptionsValidation.RequireHttpUrl(failures, $"{WebhookOptions.Section}:Endpoints:{endpoint}", url);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.Tests.Support;
 
@@ -60,5 +62,41 @@ public sealed class SendAllTests
         var results = await sending;
 
         Assert.All(results, r => Assert.True(r.Success, r.Error));
+    }
+
+    [Fact]
+    public async Task SendAllAsync_ASenderThatThrows_BecomesAFailedResultAndTheOthersStillRun()
+    {
+        await using var slack = await LoopbackReceiver.StartAsync();
+        var settings = TestServices.FastSettings();
+        settings["Notifications:Slack:Channels:ops"] = slack.Url("/slack").AbsoluteUri;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddOpsIntegrations(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSingleton<IChannelSender, ThrowingSender>();
+        await using var provider = services.BuildServiceProvider();
+
+        var results = await provider.GetRequiredService<INotificationSender>().SendAllAsync(
+            [ChannelTarget.Teams("sre"), ChannelTarget.Slack("ops")], TestServices.Triggered(), TestContext.Current.CancellationToken);
+
+        Assert.False(results[0].Success);
+        Assert.Equal("InvalidOperationException: a bug in a sender", results[0].Error);
+        Assert.True(results[1].Success, results[1].Error);
+    }
+
+    [Fact]
+    public async Task SendAllAsync_NoTargets_ReturnsNoResults()
+    {
+        await using var services = TestServices.Create(TestServices.FastSettings());
+
+        Assert.Empty(await services.Sender().SendAllAsync([], TestServices.Triggered(), TestContext.Current.CancellationToken));
+    }
+
+    private sealed class ThrowingSender : IChannelSender
+    {
+        public ChannelKind Kind => ChannelKind.Teams;
+
+        public Task<DeliveryResult> SendAsync(ChannelTarget target, Notification notification, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a bug in a sender");
     }
 }

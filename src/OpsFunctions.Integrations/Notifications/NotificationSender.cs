@@ -9,7 +9,8 @@ internal sealed partial class NotificationSender : INotificationSender
 
     public NotificationSender(IEnumerable<IChannelSender> channels, TimeProvider time, ILogger<NotificationSender> logger)
     {
-        _channels = channels.ToDictionary(c => c.Kind);
+        // The last registration of a kind wins, so a host (or a test) can replace one channel's sender.
+        _channels = channels.GroupBy(c => c.Kind).ToDictionary(g => g.Key, g => g.Last());
         _time = time;
         _logger = logger;
     }

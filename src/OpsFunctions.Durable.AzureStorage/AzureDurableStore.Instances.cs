@@ -24,8 +24,17 @@ public sealed partial class AzureDurableStore
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(startMessage);
         var incarnation = Guid.NewGuid().ToString("N");
+
+        // The start rides on the head as its outbox: when the creator dies before sending it, the next create of the id
+        // finds it there and sends it. The first episode replaces the head, outbox and all.
+        var outbox = new Outbox([new EnvelopePart(HistorySerializer.Serialize(startMessage), null, incarnation)]);
         var head = new InstanceHead(
-            instance with { Status = OrchestrationRuntimeStatus.Pending, Version = InstanceHead.FormatVersion(incarnation, 1) }, incarnation, 0, null, null, null);
+            instance with { Status = OrchestrationRuntimeStatus.Pending, Version = InstanceHead.FormatVersion(incarnation, 1) },
+            incarnation,
+            0,
+            outbox,
+            _hostId,
+            _timeProvider.GetUtcNow());
         var entity = await head.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false);
         ETag etag;
         try
@@ -56,6 +65,7 @@ public sealed partial class AzureDurableStore
 
         if (existing is not { IsEnded: true })
         {
+            await SendAbandonedStartAsync(existing, cancellationToken).ConfigureAwait(false);
             throw new InstanceAlreadyExistsException(instanceId, existing?.Record.Status ?? OrchestrationRuntimeStatus.Pending);
         }
 
@@ -74,6 +84,23 @@ public sealed partial class AzureDurableStore
 
             throw new InstanceAlreadyExistsException(instanceId, winner?.Record.Status ?? OrchestrationRuntimeStatus.Pending);
         }
+    }
+
+    /// <summary>
+    /// Sends the start of an instance that never started and whose creator had the grace to send it: the creator died
+    /// between its insert and its send. The instance then runs as first created; the create that found it still fails,
+    /// as it would have had the start gone out.
+    /// </summary>
+    private async Task SendAbandonedStartAsync(InstanceHead? existing, CancellationToken cancellationToken)
+    {
+        if (existing is not { Record.Status: OrchestrationRuntimeStatus.Pending, Outbox: not null }
+            || _timeProvider.GetUtcNow() - (existing.OutboxAt ?? default) < OutboxGrace)
+        {
+            return;
+        }
+
+        LogOutboxRecovered(existing.Record.InstanceId, existing.Outbox.Parts.Count, existing.OutboxBy ?? "(unknown)");
+        await SendOutboxMessagesAsync(existing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -113,7 +113,7 @@ public sealed partial class AzureDurableStore
             }
         }
 
-        if (head!.Outbox is not null && !SentOutbox(head))
+        if (head!.Outbox is not null && !SentOutbox(head) && !HoldsOwnStart(head, taken))
         {
             var age = _timeProvider.GetUtcNow() - (head.OutboxAt ?? default);
             if (head.OutboxBy != _hostId && age < OutboxGrace)
@@ -141,6 +141,18 @@ public sealed partial class AzureDurableStore
 
         var messages = taken.Except(stale).Select(t => new QueuedMessage(t.Message.Id, t.Message.Message, t.DequeueCount)).ToArray();
         return new OrchestrationWorkItem(instanceId, lockToken, messages, head.Record) { StoreState = new LockedState(head) };
+    }
+
+    /// <summary>Whether the outbox is only the start a create left on the head, and the lock holds that start: it was sent.</summary>
+    private static bool HoldsOwnStart(InstanceHead head, IReadOnlyList<(HeldMessage<OrchestrationMessage> Message, int DequeueCount)> taken)
+    {
+        if (head.Record.Status != OrchestrationRuntimeStatus.Pending || head.Outbox!.Parts is not [{ Orchestration: { } json }])
+        {
+            return false;
+        }
+
+        return HistorySerializer.DeserializeOrchestrationMessage(json).Event is ExecutionStarted start
+            && taken.Any(t => t.Message.Message.Event is ExecutionStarted held && held.ExecutionId == start.ExecutionId);
     }
 
     /// <summary>Writes history rows, then the head checked against the locked ETag: the head is the commit point.</summary>

@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OpsFunctions.Durable.AzureStorage;
+using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 using OpsFunctions.Testing.Azure;
@@ -139,6 +140,42 @@ public sealed class AzureDurableStoreTests : IAsyncDisposable
 
         var queue = new QueueClient(Azurite.ConnectionString, $"{hub}-control-{AzureDurableStore.PartitionOf("a", AzureStorageConstants.DefaultPartitionCount):D2}");
         Assert.Contains("ExecutionStarted", await PeekWithinAsync(queue, TimeSpan.FromSeconds(2)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateInstance_ByAClientOnlyProcess_IsLockedByAWorkerAtOnce()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var clientOnly = await _hubs.CreateAsync(_time, hub, asWorker: false);
+        var worker = await _hubs.CreateAsync(_time, hub);
+
+        await CreateAsync(clientOnly, "a");
+
+        // The start on the head's outbox is the one the lock holds: no grace to wait, nothing to send again.
+        var item = await LockWithinAsync(worker, TimeSpan.FromSeconds(15));
+        Assert.Equal("a", item.InstanceId);
+        Assert.IsType<ExecutionStarted>(Assert.Single(item.Messages).Message.Event);
+    }
+
+    [Fact]
+    public async Task CreateInstance_CreatorDiedBeforeSendingTheStart_TheNextCreateOfTheIdSendsItAndStillFails()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var clientOnly = await _hubs.CreateAsync(_time, hub, asWorker: false);
+        await CreateAsync(clientOnly, "a");
+
+        // The state a creator leaves when it dies between its insert and its send: the head, and no message.
+        var queue = new QueueClient(Azurite.ConnectionString, $"{hub}-control-{AzureDurableStore.PartitionOf("a", AzureStorageConstants.DefaultPartitionCount):D2}");
+        await PeekWithinAsync(queue, TimeSpan.FromSeconds(5));
+        await queue.ClearMessagesAsync(Ct);
+        _time.Advance(AzureDurableStore.OutboxGrace);
+
+        await Assert.ThrowsAsync<InstanceAlreadyExistsException>(() => CreateAsync(clientOnly, "a"));
+
+        var worker = await _hubs.CreateAsync(_time, hub);
+        var item = await LockWithinAsync(worker, TimeSpan.FromSeconds(15));
+        Assert.Equal("a", item.InstanceId);
+        Assert.IsType<ExecutionStarted>(Assert.Single(item.Messages).Message.Event);
     }
 
     [Fact]

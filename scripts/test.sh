@@ -2,7 +2,8 @@
 # Builds the solution and runs every test project, end-to-end tests included.
 # Ends with one line summed over all projects: "N passed, N failed, N skipped".
 # --fast leaves out the tests marked [Trait("Category", "EndToEnd")], for quick local loops.
-# Azurite (scripts/azurite.sh) is started for the run and stopped afterwards when it was not running before.
+# Azurite (scripts/azurite.sh) is started for the run, and it and the SMTP sink (scripts/smtp-sink.sh, started by the
+# email tests) are stopped afterwards when they were not running before.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,10 +24,16 @@ if ! dotnet build OpsFunctions.sln -c Release -warnaserror -nologo -clp:ErrorsOn
 fi
 
 # The Azure Storage backend's tests need Azurite; start it here (and stop it after) unless it already runs.
+# The email tests start the SMTP sink themselves; stop it after unless it ran before.
+cleanup=('rm -rf "$results"')
 if ! bash scripts/azurite.sh status >/dev/null 2>&1; then
   bash scripts/azurite.sh start || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
-  trap 'bash scripts/azurite.sh stop >/dev/null 2>&1; rm -rf "$results"' EXIT
+  cleanup+=('bash scripts/azurite.sh stop >/dev/null 2>&1')
 fi
+if ! bash scripts/smtp-sink.sh status >/dev/null 2>&1; then
+  cleanup+=('bash scripts/smtp-sink.sh stop >/dev/null 2>&1')
+fi
+trap "$(IFS=';'; echo "${cleanup[*]}")" EXIT
 
 status=0
 # xUnit v3 on Microsoft.Testing.Platform (global.json); each test project writes its own TRX file.

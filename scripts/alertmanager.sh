@@ -6,6 +6,7 @@
 # Every command is idempotent. Clustering is off (one instance); state lives in a temporary folder per port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/background.sh
 
 bin=prometheus-alertmanager
 
@@ -53,35 +54,14 @@ start() {
     --web.listen-address="127.0.0.1:$port" --cluster.listen-address= \
     >"$state/alertmanager.log" 2>&1 </dev/null &
   echo $! >"$state/alertmanager.pid"
-  for _ in $(seq 1 100); do
-    if ready "$port"; then
-      echo "Alertmanager started on 127.0.0.1:$port (state in $state)"
-      return
-    fi
-    if ! kill -0 "$(cat "$state/alertmanager.pid")" 2>/dev/null; then
-      echo "alertmanager.sh: Alertmanager exited during start-up:" >&2
-      tail -n 20 "$state/alertmanager.log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "alertmanager.sh: Alertmanager was not ready within 20 s:" >&2
-  tail -n 20 "$state/alertmanager.log" >&2
-  exit 1
+  wait_until_ready "Alertmanager" "$state/alertmanager.pid" "$state/alertmanager.log" 20 ready "$port" || exit 1
+  echo "Alertmanager started on 127.0.0.1:$port (state in $state)"
 }
 
 stop() {
-  local port="$1" state pid
-  state="$(state_dir "$port")"
-  if [[ -f "$state/alertmanager.pid" ]]; then
-    pid="$(cat "$state/alertmanager.pid")"
-    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 -- "-$pid" 2>/dev/null || true
-  fi
+  local state
+  state="$(state_dir "$1")"
+  stop_group "$state/alertmanager.pid"
   rm -rf "$state"
 }
 

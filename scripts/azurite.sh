@@ -7,6 +7,7 @@
 # the ports `UseDevelopmentStorage=true` points at. Data lives in a temporary folder, deleted by stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/background.sh
 
 version=3.37.0
 prefix=".tools/azurite"
@@ -49,36 +50,12 @@ start() {
     --tableHost 127.0.0.1 --tablePort "$table_port" \
     >"$state/azurite.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
-  for _ in $(seq 1 150); do
-    if running; then
-      echo "Azurite started on 127.0.0.1:$blob_port-$table_port (data in $state)"
-      return
-    fi
-    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      echo "azurite.sh: Azurite exited during start-up:" >&2
-      tail -n 20 "$state/azurite.log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "azurite.sh: Azurite did not answer within 30 s:" >&2
-  tail -n 20 "$state/azurite.log" >&2
-  exit 1
+  wait_until_ready "Azurite" "$pidfile" "$state/azurite.log" 30 running || exit 1
+  echo "Azurite started on 127.0.0.1:$blob_port-$table_port (data in $state)"
 }
 
 stop() {
-  if [[ -f "$pidfile" ]]; then
-    local pid
-    pid="$(cat "$pidfile")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      kill -9 -- "-$pid" 2>/dev/null || true
-    fi
-  fi
+  stop_group "$pidfile"
   rm -rf "$state"
   echo "Azurite stopped"
 }

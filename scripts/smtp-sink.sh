@@ -9,6 +9,7 @@
 # (TMPDIR defaults to /tmp), the folder the test fixture reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/background.sh
 
 port="${SMTP_SINK_PORT:-2525}"
 state="${TMPDIR:-/tmp}"
@@ -45,36 +46,12 @@ start() {
   mkdir -p "$messages"
   setsid "$python" scripts/smtp-sink.py "$port" "$messages" >"$state/smtp-sink.log" 2>&1 </dev/null 9>&- &
   echo $! >"$pidfile"
-  for _ in $(seq 1 100); do
-    if running; then
-      echo "SMTP sink started on 127.0.0.1:$port (messages in $messages)"
-      return
-    fi
-    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      echo "smtp-sink.sh: the SMTP sink exited during start-up:" >&2
-      tail -n 20 "$state/smtp-sink.log" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
-  echo "smtp-sink.sh: the SMTP sink did not answer within 10 s:" >&2
-  tail -n 20 "$state/smtp-sink.log" >&2
-  exit 1
+  wait_until_ready "The SMTP sink" "$pidfile" "$state/smtp-sink.log" 10 running || exit 1
+  echo "SMTP sink started on 127.0.0.1:$port (messages in $messages)"
 }
 
 stop() {
-  if [[ -f "$pidfile" ]]; then
-    local pid
-    pid="$(cat "$pidfile")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      kill -9 -- "-$pid" 2>/dev/null || true
-    fi
-  fi
+  stop_group "$pidfile"
   rm -rf "$state"
   echo "SMTP sink stopped"
 }

@@ -1,6 +1,7 @@
 using MimeKit;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.Tests.Support;
+using OpsFunctions.Testing.Email;
 
 namespace OpsFunctions.Integrations.Tests;
 

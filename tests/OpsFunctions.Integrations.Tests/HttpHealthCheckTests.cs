@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.Integrations.Diagnostics;
 using OpsFunctions.Integrations.Tests.Support;
+using OpsFunctions.Testing.Http;
 
 namespace OpsFunctions.Integrations.Tests;
 

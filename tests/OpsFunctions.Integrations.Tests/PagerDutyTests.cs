@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.PagerDuty;
 using OpsFunctions.Integrations.Tests.Support;
+using OpsFunctions.Testing.Http;
 
 namespace OpsFunctions.Integrations.Tests;
 

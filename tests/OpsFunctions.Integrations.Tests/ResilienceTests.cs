@@ -1,5 +1,6 @@
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.Tests.Support;
+using OpsFunctions.Testing.Http;
 
 namespace OpsFunctions.Integrations.Tests;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.Tests.Support;
+using OpsFunctions.Testing.Http;
 
 namespace OpsFunctions.Integrations.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.Tests.Support;
+using OpsFunctions.Testing.Http;
 
 namespace OpsFunctions.Integrations.Tests;
 

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using OpsFunctions.Testing.Azure;
 
 namespace OpsFunctions.Testing.Alerting;
 
@@ -64,7 +62,7 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
                   - url: '{webhookUrl}'
                     send_resolved: true{authorization}
             """);
-        await RunScriptAsync("start", config, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ProjectScripts.RunAsync("alertmanager.sh", "start", config, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new AlertmanagerProcess(port, directory);
     }
 
@@ -98,7 +96,7 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await RunScriptAsync("stop", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ProjectScripts.RunAsync("alertmanager.sh", "stop", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.Delete(_configDirectory, recursive: true);
     }
 
@@ -109,23 +107,5 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task RunScriptAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash", ["scripts/alertmanager.sh", .. arguments])
-        {
-            WorkingDirectory = Azurite.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/alertmanager.sh {arguments[0]} failed with exit code {process.ExitCode}: {await output}{await error}");
-        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OpsFunctions.Testing.Azure;
 
 /// <summary>
@@ -28,38 +26,5 @@ public static class Azurite
         return ConnectionString;
     }
 
-    /// <summary>Gets the repository root, found from the test binaries upwards.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "OpsFunctions.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (OpsFunctions.sln) was not found above the test binaries.");
-        }
-    }
-
-    private static async Task StartAsync()
-    {
-        var start = new ProcessStartInfo("bash", ["scripts/azurite.sh", "start"])
-        {
-            WorkingDirectory = RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/azurite.sh start failed with exit code {process.ExitCode}: {await output}{await error}");
-        }
-    }
+    private static Task StartAsync() => ProjectScripts.RunAsync("azurite.sh", "start");
 }

@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
-namespace OpsFunctions.Integrations.Tests.Support;
+namespace OpsFunctions.Testing.Http;
 
 /// <summary>One request as the receiver read it.</summary>
 public sealed record RecordedRequest(string Method, string Path, string QueryString, IReadOnlyDictionary<string, string> Headers, byte[] Body)

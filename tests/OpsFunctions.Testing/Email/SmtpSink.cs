@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using MimeKit;
-using OpsFunctions.Testing.Azure;
 
-namespace OpsFunctions.Integrations.Tests.Support;
+namespace OpsFunctions.Testing.Email;
 
 /// <summary>
 /// A real SMTP server for tests, started once per test process through <c>scripts/smtp-sink.sh start</c>, which
@@ -55,21 +53,5 @@ public static class SmtpSink
         return found;
     }
 
-    private static async Task StartAsync()
-    {
-        var start = new ProcessStartInfo("bash", ["scripts/smtp-sink.sh", "start"])
-        {
-            WorkingDirectory = Azurite.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/smtp-sink.sh start failed with exit code {process.ExitCode}: {await output}{await error}");
-        }
-    }
+    private static Task StartAsync() => ProjectScripts.RunAsync("smtp-sink.sh", "start");
 }

@@ -101,7 +101,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
                     IncludePayloads = filter.FetchInputsAndOutputs,
                 },
                 cancellation).ConfigureAwait(false);
-            return new Page<OrchestrationMetadata>(page.Instances.Select(ToMetadata).ToList(), page.ContinuationToken);
+            return new Page<OrchestrationMetadata>(page.Instances.Select(record => ToMetadata(record)).ToList(), page.ContinuationToken);
         });
     }
 
@@ -148,7 +148,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         // Watch before the first read, so a commit between the read and the wait is not missed.
         using var watch = _notifier.StartWatch(instanceId);
         var pollInterval = FirstPollInterval;
-        var read = true;
+        var read = !HoldsWorkFor(instanceId);
         while (true)
         {
             if (read)
@@ -164,29 +164,40 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             var changed = watch.NextChangeAsync();
             if (await Task.WhenAny(changed, Task.Delay(pollInterval, _timeProvider, cancellation)).ConfigureAwait(false) == changed)
             {
-                // A worker in this process commits the instance and says so with the status: read only when that
-                // status ends the wait. Polling slows to its longest interval, kept for workers in other processes.
-                read = done(new OrchestrationMetadata(string.Empty, instanceId) { RuntimeStatus = await changed.ConfigureAwait(false) });
+                // A worker in this process committed the instance and says so with the record it wrote: what a read
+                // would return. Polling slows to its longest interval, kept for workers in other processes.
+                var committed = ToMetadata(await changed.ConfigureAwait(false), getInputsAndOutputs);
+                if (done(committed))
+                {
+                    return committed;
+                }
+
+                read = false;
                 pollInterval = MaxPollInterval;
                 continue;
             }
 
             cancellation.ThrowIfCancellationRequested();
-
-            // Work this process holds is committed here and announced: a read would find what the last announcement said.
-            read = _store is not ILocalWorkStore local || !local.HoldsWorkFor(instanceId);
+            read = !HoldsWorkFor(instanceId);
             pollInterval = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, MaxPollInterval.Ticks));
         }
     }
 
-    private OrchestrationMetadata ToMetadata(InstanceRecord record) => new(record.Name, record.InstanceId)
+    /// <summary>
+    /// Whether this process holds the instance's work: its worker then commits the next change and announces it, so
+    /// a read would only repeat the last announcement.
+    /// </summary>
+    private bool HoldsWorkFor(string instanceId) => _store is ILocalWorkStore local && local.HoldsWorkFor(instanceId);
+
+    /// <summary>The metadata of a record; without its payloads unless <paramref name="includePayloads"/>, as a read leaves them out.</summary>
+    private OrchestrationMetadata ToMetadata(InstanceRecord record, bool includePayloads = true) => new(record.Name, record.InstanceId)
     {
         RuntimeStatus = record.Status,
         CreatedAt = record.CreatedAt,
         LastUpdatedAt = record.LastUpdatedAt,
-        SerializedInput = record.Input,
-        SerializedOutput = record.Output,
-        SerializedCustomStatus = record.CustomStatus,
+        SerializedInput = includePayloads ? record.Input : null,
+        SerializedOutput = includePayloads ? record.Output : null,
+        SerializedCustomStatus = includePayloads ? record.CustomStatus : null,
         FailureDetails = record.Failure,
         DataConverter = _converter,
     };

@@ -1,3 +1,4 @@
+using OpsFunctions.Durable.Storage;
 namespace OpsFunctions.Durable.Worker;
 
 /// <summary>
@@ -30,13 +31,13 @@ internal sealed class InstanceChangeNotifier
         return watch;
     }
 
-    /// <summary>Tells the watches of <paramref name="instanceId"/> the status it was committed with.</summary>
-    public void Notify(string instanceId, OrchestrationRuntimeStatus status)
+    /// <summary>Tells the watches of an instance the record it was committed with.</summary>
+    public void Notify(InstanceRecord committed)
     {
         Watch[] watches;
         lock (_lock)
         {
-            if (!_watches.TryGetValue(instanceId, out var list))
+            if (!_watches.TryGetValue(committed.InstanceId, out var list))
             {
                 return;
             }
@@ -46,7 +47,7 @@ internal sealed class InstanceChangeNotifier
 
         foreach (var watch in watches)
         {
-            watch.Changed(status);
+            watch.Changed(committed);
         }
     }
 
@@ -77,43 +78,43 @@ internal sealed class InstanceChangeNotifier
     internal sealed class Watch(InstanceChangeNotifier notifier, string instanceId) : IDisposable
     {
         private readonly Lock _gate = new();
-        private TaskCompletionSource<OrchestrationRuntimeStatus>? _waiting;
-        private OrchestrationRuntimeStatus? _unseen;
+        private TaskCompletionSource<InstanceRecord>? _waiting;
+        private InstanceRecord? _unseen;
 
         public string InstanceId { get; } = instanceId;
 
-        /// <summary>Gets the status of the next commit not seen yet; at once when one came since the last call.</summary>
-        public Task<OrchestrationRuntimeStatus> NextChangeAsync()
+        /// <summary>Gets the record of the next commit not seen yet; at once when one came since the last call.</summary>
+        public Task<InstanceRecord> NextChangeAsync()
         {
             lock (_gate)
             {
-                if (_unseen is { } status)
+                if (_unseen is { } record)
                 {
                     _unseen = null;
-                    return Task.FromResult(status);
+                    return Task.FromResult(record);
                 }
 
-                _waiting ??= new TaskCompletionSource<OrchestrationRuntimeStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiting ??= new TaskCompletionSource<InstanceRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
                 return _waiting.Task;
             }
         }
 
         public void Dispose() => notifier.Forget(this);
 
-        internal void Changed(OrchestrationRuntimeStatus status)
+        internal void Changed(InstanceRecord committed)
         {
-            TaskCompletionSource<OrchestrationRuntimeStatus>? waiting;
+            TaskCompletionSource<InstanceRecord>? waiting;
             lock (_gate)
             {
                 waiting = _waiting;
                 _waiting = null;
                 if (waiting is null)
                 {
-                    _unseen = status;
+                    _unseen = committed;
                 }
             }
 
-            waiting?.TrySetResult(status);
+            waiting?.TrySetResult(committed);
         }
     }
 }

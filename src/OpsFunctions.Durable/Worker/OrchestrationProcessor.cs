@@ -92,7 +92,7 @@ internal sealed partial class OrchestrationProcessor
             session.IsCommitting = false;
         }
 
-        _notifier.Notify(workItem.InstanceId, commit.Instance.Status);
+        _notifier.Notify(commit.Instance);
         _metrics.RecordEpisode(commit.Instance.Name, head.Status, commit.Instance.Status);
         LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
     }

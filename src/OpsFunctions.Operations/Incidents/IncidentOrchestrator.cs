@@ -18,6 +18,9 @@ namespace OpsFunctions.Operations.Incidents;
 /// </remarks>
 public sealed class IncidentOrchestrator : TaskOrchestrator<IncidentRequest, IncidentOutcome>
 {
+    /// <summary>How long resolution waits for the ladder to confirm it stopped before it writes the report anyway.</summary>
+    public static readonly TimeSpan LadderStopTimeout = TimeSpan.FromMinutes(5);
+
     public override async Task<IncidentOutcome> RunAsync(TaskOrchestrationContext context, IncidentRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -185,14 +188,26 @@ public sealed class IncidentOrchestrator : TaskOrchestrator<IncidentRequest, Inc
             var stopped = await SignalAsync(context, IncidentIds.EscalationOf(record.Id), IncidentEvents.Stop, new IncidentAction(actor));
             if (stopped)
             {
-                try
+                // The ladder ends within an episode of the stop; the timer only keeps a lost stop from holding the report.
+                using var cancellation = new CancellationTokenSource();
+                var patience = context.CreateTimer(context.CurrentUtcDateTime.Add(LadderStopTimeout), cancellation.Token);
+                await Task.WhenAny(ladder, patience);
+#pragma warning disable VSTHRD103, CA1849 // Cancel synchronously: CancelAsync would continue off the replay scheduler.
+                cancellation.Cancel();
+#pragma warning restore VSTHRD103, CA1849
+                if (!ladder.IsCompleted)
+                {
+                    entries.Add(new(Now(context), IncidentActors.System, TimelineKinds.Error, $"the escalation ladder did not stop within {IncidentReport.Duration(LadderStopTimeout)}"));
+                }
+                else if (ladder.IsCompletedSuccessfully)
                 {
                     var result = await ladder;
                     entries.Add(new(Now(context), IncidentActors.Escalation, TimelineKinds.Escalation, $"escalation stopped at L{result.LastLevel} after {result.Pages} page(s)"));
                 }
-                catch (TaskFailedException failure)
+                else
                 {
-                    entries.Add(new(Now(context), IncidentActors.System, TimelineKinds.Error, $"the escalation ladder failed: {failure.FailureDetails.ErrorMessage}"));
+                    var why = ladder.Exception?.InnerException is TaskFailedException failure ? failure.FailureDetails.ErrorMessage : ladder.Exception?.InnerException?.Message;
+                    entries.Add(new(Now(context), IncidentActors.System, TimelineKinds.Error, $"the escalation ladder failed: {why}"));
                 }
             }
         }

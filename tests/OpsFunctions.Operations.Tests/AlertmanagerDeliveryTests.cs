@@ -30,7 +30,12 @@ public sealed class AlertmanagerDeliveryTests
     private static async Task<AlertmanagerDeliveryResult> DeliverAsync(IncidentTestHost sut, AlertmanagerWebhook payload)
     {
         var result = await AlertmanagerDelivery.DeliverAsync(sut.Host.Client, payload, Cancellation);
-        await sut.Host.WaitForIdleAsync(Cancellation);
+        if (result.InstanceId is { } id)
+        {
+            sut.Track(id);
+        }
+
+        await sut.SettleAsync();
         return result;
     }
 

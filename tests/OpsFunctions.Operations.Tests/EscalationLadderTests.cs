@@ -198,4 +198,23 @@ public sealed class EscalationLadderTests
         Assert.Equal(NotificationKind.Unacknowledged, sut.Notifier.Pages[2].Kind);
         Assert.Equal("fast", (await sut.RecordAsync(id)).Policy);
     }
+
+    [Fact]
+    public async Task Acknowledge_RightAfterOpening_StopsTheLadderBeforeL2()
+    {
+        await using var sut = await CreateSut();
+        var cancellation = TestContext.Current.CancellationToken;
+        await sut.Host.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(IncidentOrchestrator), IncidentTestHost.Request(), new Durable.Client.StartOrchestrationOptions("inc-early"), cancellation);
+        await sut.Host.Client.RaiseEventAsync("inc-early", IncidentEvents.Acknowledged, new IncidentAction("alice"), cancellation);
+        sut.Track("inc-early");
+        await sut.SettleAsync();
+
+        await sut.AdvanceAsync(TimeSpan.FromMinutes(15));
+        await sut.AdvanceAsync(TimeSpan.FromMinutes(30));
+
+        Assert.Equal([1], sut.Notifier.Pages.Select(p => p.Level!.Value).ToArray());
+        var record = await sut.RecordAsync("inc-early");
+        Assert.Equal((IncidentState.Acknowledged, "alice", sut.Start), (record.State, record.AcknowledgedBy, record.AcknowledgedAt));
+    }
 }

@@ -147,11 +147,11 @@ public sealed class IncidentTestHost : IAsyncDisposable
         return ladder && !history.OfType<TimerCreated>().Any(t => t.FireAt > now) ? $"{instanceId} has no future timer" : null;
     }
 
-    /// <summary>Advances the fake clock and waits until every timer due by then has fired and its work is done.</summary>
+    /// <summary>Advances the fake clock and waits until every timer due by then has fired and the incidents settled.</summary>
     /// <remarks>
     /// DurableTestHost marks the queues as changed before it moves the clock, so a dispatcher poll that starts in
-    /// between reads the old time, finds nothing and makes the engine look idle with a timer due. A second,
-    /// zero-length advance marks the queues again after the clock moved, which closes that window.
+    /// between reads the old time, finds nothing and makes the engine look idle with a timer due; the zero-length
+    /// advances of <see cref="SettleAsync"/> mark the queues again after the clock moved.
     /// </remarks>
     public async Task AdvanceAsync(TimeSpan delta)
     {

@@ -25,7 +25,7 @@ public static class IncidentReport
         Line(text, $"| Resolved | {(record.ResolvedAt is { } resolved ? $"{Time(resolved)} by {Escape(record.ResolvedBy ?? "unknown")}" : "not resolved")} |");
         Line(text, $"| Time to acknowledge | {(timeToAcknowledge is { } tta ? Duration(tta) : "not acknowledged")} |");
         Line(text, $"| Time to resolve | {Duration(timeToResolve)} |");
-        Line(text, $"| Highest escalation level | {(record.EscalationLevel is { } level ? $"L{level}" : "-")} |");
+        Line(text, $"| Last level paged | {(record.EscalationLevel is { } level ? $"L{level}" : "-")} |");
         if (!string.IsNullOrWhiteSpace(record.Description))
         {
             Line(text);

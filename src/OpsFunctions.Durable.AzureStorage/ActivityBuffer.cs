@@ -61,6 +61,15 @@ internal sealed class ActivityBuffer(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>Whether an activity of the instance is held and not lost to another host.</summary>
+    public bool Holds(string instanceId)
+    {
+        lock (_gate)
+        {
+            return _messages.Exists(m => !m.Physical.Lost && string.Equals(m.Message.InstanceId, instanceId, StringComparison.Ordinal));
+        }
+    }
+
     public bool Renew(HeldMessage<ActivityMessage> message, string lockToken, TimeSpan lease)
     {
         lock (_gate)

@@ -41,19 +41,8 @@ public sealed partial class AzureDurableStore
             return false;
         }
 
-        var physical = held.Physical;
-        try
-        {
-            var receipt = await physical.Queue.UpdateMessageAsync(physical.MessageId, physical.PopReceipt, (string?)null, lease, cancellationToken).ConfigureAwait(false);
-            physical.PopReceipt = receipt.Value.PopReceipt;
-            physical.RealVisibleUntil = RealNow + lease;
-            return true;
-        }
-        catch (Azure.RequestFailedException exception) when (exception.Status is 404 or 400)
-        {
-            // Another host took the message after this one failed to keep it invisible.
-            return false;
-        }
+        // False when another host took the message after this one failed to keep it invisible.
+        return await held.Physical.TryHideAsync(lease, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

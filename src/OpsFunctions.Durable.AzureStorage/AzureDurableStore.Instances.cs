@@ -27,25 +27,33 @@ public sealed partial class AzureDurableStore
         var head = new InstanceHead(
             instance with { Status = OrchestrationRuntimeStatus.Pending, Version = InstanceHead.FormatVersion(incarnation, 1) }, incarnation, 0, null, null, null);
         var entity = await head.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false);
-        Response response;
+        ETag etag;
         try
         {
             // Most ids are new: try the insert first, and read only when the id is taken.
-            response = await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            etag = (await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false)).Headers.ETag!.Value;
         }
         catch (RequestFailedException exception) when (exception.Status == 409)
         {
-            response = await ReplaceEndedAsync(instance.InstanceId, entity, cancellationToken).ConfigureAwait(false);
+            etag = await ReplaceEndedAsync(instance.InstanceId, incarnation, entity, cancellationToken).ConfigureAwait(false);
         }
 
-        Remember(head.WithETag(response.Headers.ETag!.Value));
+        Remember(head.WithETag(etag));
         await SendOrchestrationMessagesAsync([(startMessage, head.Incarnation)], cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces the head of an instance that has ended; one that has not makes the create fail.</summary>
-    private async Task<Response> ReplaceEndedAsync(string instanceId, TableEntity entity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the head of an instance that has ended; one that has not makes the create fail. A head with this
+    /// create's own incarnation is its own write, retried after its response was lost: the create has succeeded.
+    /// </summary>
+    private async Task<ETag> ReplaceEndedAsync(string instanceId, string incarnation, TableEntity entity, CancellationToken cancellationToken)
     {
         var existing = await ReadHeadAsync(instanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
+        if (existing?.Incarnation == incarnation)
+        {
+            return new ETag(existing.ETag);
+        }
+
         if (existing is not { IsEnded: true })
         {
             throw new InstanceAlreadyExistsException(instanceId, existing?.Record.Status ?? OrchestrationRuntimeStatus.Pending);
@@ -53,12 +61,17 @@ public sealed partial class AzureDurableStore
 
         try
         {
-            return await _table.UpdateEntityAsync(entity, new ETag(existing.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return (await _table.UpdateEntityAsync(entity, new ETag(existing.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false)).Headers.ETag!.Value;
         }
         catch (RequestFailedException exception) when (exception.Status is 412 or 404)
         {
-            // Another client created or replaced it between the read and the write.
+            // Another client created or replaced it between the read and the write, unless the write was this one's.
             var winner = await ReadHeadAsync(instanceId, includePayloads: false, cancellationToken).ConfigureAwait(false);
+            if (winner?.Incarnation == incarnation)
+            {
+                return new ETag(winner.ETag);
+            }
+
             throw new InstanceAlreadyExistsException(instanceId, winner?.Record.Status ?? OrchestrationRuntimeStatus.Pending);
         }
     }

@@ -15,6 +15,7 @@ namespace OpsFunctions.Durable.AzureStorage;
 public sealed partial class AzureDurableStore
 {
     private const int ReceiveBatch = 32;
+    private const int RenewalConcurrency = 16;
     private const int MaxHeldControlMessages = 2_000;
     private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(5);
@@ -46,7 +47,7 @@ public sealed partial class AzureDurableStore
 
             // Delayed messages (timers) go alone: their visibility is their own.
             var delay = group.Key.Due - now;
-            var local = _options.LocalDispatch && delay <= _options.TimerPrefetch;
+            var local = HoldsOwnSends(WorkItemKind.Orchestration) && delay <= _options.TimerPrefetch;
             foreach (var (message, incarnation, part, instanceId) in parts)
             {
                 sends.Add(SendDelayedAsync(_controlQueues[group.Key.Partition], (message, incarnation), part, delay, local, cancellationToken));
@@ -76,7 +77,7 @@ public sealed partial class AzureDurableStore
     }
 
     private SendBatcher<OrchestrationMessage> ControlBatcher(QueueClient queue) => new(
-        (parts, instanceId) => SendPartsAsync(queue, instanceId, parts, TimeSpan.Zero, _options.LocalDispatch, CancellationToken.None),
+        (parts, instanceId) => SendPartsAsync(queue, instanceId, parts, TimeSpan.Zero, HoldsOwnSends(WorkItemKind.Orchestration), CancellationToken.None),
         (physical, messages) =>
         {
             _controlBuffer.Add(physical, messages);
@@ -85,7 +86,7 @@ public sealed partial class AzureDurableStore
 
     private SendBatcher<ActivityMessage> ActivityBatcher() => new(
         (parts, instanceId) => SendPartsAsync(
-            _workItemQueue, instanceId, parts, TimeSpan.Zero, _options.LocalDispatch && _activityBuffer.Count < _options.LocalActivityCapacity, CancellationToken.None),
+            _workItemQueue, instanceId, parts, TimeSpan.Zero, HoldsOwnSends(WorkItemKind.Activity) && _activityBuffer.Count < _options.LocalActivityCapacity, CancellationToken.None),
         (physical, messages) =>
         {
             _activityBuffer.Add(physical, messages);
@@ -120,6 +121,13 @@ public sealed partial class AzureDurableStore
             Blob = blob,
         };
     }
+
+    /// <summary>
+    /// Whether this host keeps what it sends for its own workers: only once a worker of that kind asks for work here.
+    /// A process that only starts and steers instances sends everything visible, for the hosts that run them.
+    /// </summary>
+    private bool HoldsOwnSends(WorkItemKind kind)
+        => _options.LocalDispatch && Volatile.Read(ref kind == WorkItemKind.Orchestration ? ref _orchestrationPoller : ref _activityPoller) is not null;
 
     private TimeSpan Clamp(TimeSpan visibility)
         => visibility <= TimeSpan.Zero ? TimeSpan.Zero : visibility > _options.MaxVisibilityDelay ? _options.MaxVisibilityDelay : visibility;
@@ -212,6 +220,7 @@ public sealed partial class AzureDurableStore
     /// Puts a message back when all its parts are due beyond the timer prefetch: it arrived early because the queue caps
     /// visibility delays at 7 days. Keeps a message due within the prefetch invisible until past its due time.
     /// </summary>
+    /// <returns><see langword="true"/> when this host does not keep the message.</returns>
     private async Task<bool> DeferIfNotDueAsync(PhysicalMessage physical, IReadOnlyList<(OrchestrationMessage Message, string? Incarnation)> parts, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
@@ -224,9 +233,12 @@ public sealed partial class AzureDurableStore
 
         var deferred = wait > _options.TimerPrefetch;
         var visibility = Clamp(deferred ? wait - _options.TimerPrefetch : wait + _lease);
-        var receipt = await physical.Queue.UpdateMessageAsync(physical.MessageId, physical.PopReceipt, (string?)null, visibility, cancellationToken).ConfigureAwait(false);
-        physical.PopReceipt = receipt.Value.PopReceipt;
-        physical.RealVisibleUntil = RealNow + visibility;
+        if (!await physical.TryHideAsync(visibility, cancellationToken).ConfigureAwait(false))
+        {
+            // Another host received it meanwhile: it is that host's now.
+            return true;
+        }
+
         if (deferred)
         {
             Interlocked.Increment(ref _requeueCount);
@@ -288,8 +300,8 @@ public sealed partial class AzureDurableStore
 
     private async Task DeleteAsync(PhysicalMessage physical, CancellationToken cancellationToken)
     {
-        await DeleteAsync(physical.Queue, physical.MessageId, physical.PopReceipt, cancellationToken).ConfigureAwait(false);
-        if (physical.Blob is { } blob)
+        // A message another host received since still needs its body: the blob goes only with the message.
+        if (await physical.TryDeleteAsync(cancellationToken).ConfigureAwait(false) && physical.Blob is { } blob)
         {
             await _payloads.DeleteAsync(blob, cancellationToken).ConfigureAwait(false);
         }
@@ -309,18 +321,8 @@ public sealed partial class AzureDurableStore
         }
     }
 
-    /// <summary>Makes a held message visible again at once, for another host.</summary>
-    private async Task ReleaseAsync(PhysicalMessage physical)
-    {
-        try
-        {
-            await physical.Queue.UpdateMessageAsync(physical.MessageId, physical.PopReceipt, (string?)null, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (RequestFailedException)
-        {
-            // Gone or taken: either way no longer this host's to give back.
-        }
-    }
+    /// <summary>Makes a held message visible again at once, for another host; one gone or taken is no longer this host's to give back.</summary>
+    private static Task ReleaseAsync(PhysicalMessage physical) => physical.TryHideAsync(TimeSpan.Zero, CancellationToken.None);
 
     /// <summary>
     /// Polls the queues of <paramref name="kind"/>: every few milliseconds while messages come, backing off to the polling
@@ -362,31 +364,31 @@ public sealed partial class AzureDurableStore
     }
 
     /// <summary>Keeps held messages invisible to other hosts while this host holds them.</summary>
+    /// <remarks>Renewals run side by side: one at a time falls behind the lease when a loaded host holds hundreds.</remarks>
     private async Task RenewHeldMessagesAsync(CancellationToken cancellationToken)
     {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = RenewalConcurrency, CancellationToken = cancellationToken };
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(_lease / 6, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            var threshold = RealNow + (_lease / 2);
-            foreach (var physical in _controlBuffer.Physicals().Concat(_activityBuffer.Physicals()).Where(p => p.RealVisibleUntil < threshold))
+            var lease = _lease;
+            var threshold = RealNow + (lease / 2);
+            var due = _controlBuffer.Physicals().Concat(_activityBuffer.Physicals()).Where(p => !p.Lost && p.RealVisibleUntil < threshold);
+            await Parallel.ForEachAsync(due, parallel, async (physical, token) =>
             {
                 try
                 {
-                    var receipt = await physical.Queue.UpdateMessageAsync(physical.MessageId, physical.PopReceipt, (string?)null, _lease, cancellationToken).ConfigureAwait(false);
-                    physical.PopReceipt = receipt.Value.PopReceipt;
-                    physical.RealVisibleUntil = RealNow + _lease;
+                    if (!await physical.TryHideAsync(lease, token).ConfigureAwait(false) && physical.Lost)
+                    {
+                        LogHeldMessageLost(physical.Queue.Name, physical.MessageId);
+                    }
                 }
-                catch (RequestFailedException exception) when (exception.Status is 404 or 400)
-                {
-                    LogHeldMessageLost(physical.Queue.Name, physical.MessageId);
-                    physical.RealVisibleUntil = DateTimeOffset.MaxValue;
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception exception) when (!token.IsCancellationRequested)
                 {
                     // Tried again on the next round; the loop must outlive a failed or timed-out request.
                     LogPollFailed(WorkItemKind.Orchestration, 0, exception.GetType().Name + ": " + exception.Message);
                 }
-            }
+            }).ConfigureAwait(false);
         }
     }
 }

@@ -19,7 +19,7 @@ namespace OpsFunctions.Durable.AzureStorage;
 /// messages to another host if this one dies. Messages this host sends to itself skip the queue's receive: they are sent
 /// invisible and held at once, so a lone host adds no polling latency.
 /// </remarks>
-public sealed partial class AzureDurableStore : IDurableStore
+public sealed partial class AzureDurableStore : IDurableStore, ILocalWorkStore
 {
     private const int MaxCachedHeads = 10_000;
     private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
@@ -184,6 +184,9 @@ public sealed partial class AzureDurableStore : IDurableStore
             .Select(queue => queue.DeleteIfExistsAsync(cancellationToken))).ConfigureAwait(false);
         await _clients.Blobs.GetBlobContainerClient(_names.PayloadContainer).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc/>
+    public bool HoldsWorkFor(string instanceId) => _controlBuffer.Holds(instanceId) || _activityBuffer.Holds(instanceId);
 
     /// <summary>
     /// Starts polling the queues of <paramref name="kind"/> once a worker asks for work. A process that only starts and

@@ -44,7 +44,8 @@ public sealed class AzureStorageOptions
 
     /// <summary>
     /// Gets or sets whether messages this host sends to its own queues are held for its own workers at once, skipping the
-    /// queue's receive. Turn it off in a process that starts and steers instances but runs no worker.
+    /// queue's receive. Only a process whose worker asks for work holds them: one that only starts and steers instances
+    /// sends everything visible to the hosts that run them.
     /// </summary>
     /// <value><see langword="true"/> unless set.</value>
     public bool LocalDispatch { get; set; } = true;

@@ -93,6 +93,15 @@ internal sealed class ControlBuffer(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>Whether a message of the instance is held and not lost to another host.</summary>
+    public bool Holds(string instanceId)
+    {
+        lock (_gate)
+        {
+            return _instances.TryGetValue(instanceId, out var slot) && slot.Messages.Exists(m => !m.Physical.Lost);
+        }
+    }
+
     public bool IsLocked(string instanceId)
     {
         var now = timeProvider.GetUtcNow();

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Queues;
 using OpsFunctions.Durable.History;
 
@@ -6,14 +7,21 @@ namespace OpsFunctions.Durable.AzureStorage;
 /// <summary>
 /// A queue message this host holds: invisible to other hosts until <see cref="RealVisibleUntil"/>, which the host renews.
 /// </summary>
+/// <remarks>
+/// Every update or delete replaces or needs the pop receipt, so they take turns: two at once would make the second
+/// fail with a receipt the first made stale, and the message would look taken by another host when it is not.
+/// </remarks>
 internal sealed class PhysicalMessage(QueueClient queue, string messageId, string popReceipt, long dequeueCount, int parts)
 {
+    private readonly SemaphoreSlim _receiptGate = new(1, 1);
+    private readonly Lock _state = new();
+
     public QueueClient Queue { get; } = queue;
 
     public string MessageId { get; } = messageId;
 
-    /// <summary>Gets or sets the receipt of the latest receive or update; deletes and updates need it.</summary>
-    public string PopReceipt { get; set; } = popReceipt;
+    /// <summary>Gets the receipt of the latest receive or update; deletes and updates need it.</summary>
+    public string PopReceipt { get; private set; } = popReceipt;
 
     public long DequeueCount { get; } = dequeueCount;
 
@@ -22,6 +30,9 @@ internal sealed class PhysicalMessage(QueueClient queue, string messageId, strin
 
     /// <summary>Gets or sets when the queue shows the message to other hosts again, on the real clock: the queue's clock.</summary>
     public DateTimeOffset RealVisibleUntil { get; set; }
+
+    /// <summary>Gets a value indicating whether the queue no longer knows this host's receipt: deleted, or taken by another host.</summary>
+    public bool Lost { get; private set; }
 
     /// <summary>Gets or sets the blob that holds the body, deleted with the message.</summary>
     public string? Blob { get; set; }
@@ -34,13 +45,80 @@ internal sealed class PhysicalMessage(QueueClient queue, string messageId, strin
     {
         if (held.TryGetValue(physical.MessageId, out var existing))
         {
-            existing.PopReceipt = physical.PopReceipt;
-            existing.RealVisibleUntil = physical.RealVisibleUntil;
+            existing.Refresh(physical.PopReceipt, physical.RealVisibleUntil);
             return false;
         }
 
         held[physical.MessageId] = physical;
         return true;
+    }
+
+    /// <summary>Keeps the message invisible for <paramref name="visibility"/> from now.</summary>
+    /// <returns><see langword="false"/> when the message is gone or another host received it since.</returns>
+    public async Task<bool> TryHideAsync(TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        await _receiptGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var used = PopReceipt;
+        try
+        {
+            var receipt = await Queue.UpdateMessageAsync(MessageId, used, (string?)null, visibility, cancellationToken).ConfigureAwait(false);
+            Refresh(receipt.Value.PopReceipt, TimeProvider.System.GetUtcNow() + visibility);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 400)
+        {
+            MarkLostUnlessRefreshed(used);
+            return false;
+        }
+        finally
+        {
+            _receiptGate.Release();
+        }
+    }
+
+    /// <summary>Deletes the message.</summary>
+    /// <returns><see langword="false"/> when it was gone or another host received it since.</returns>
+    public async Task<bool> TryDeleteAsync(CancellationToken cancellationToken)
+    {
+        await _receiptGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var used = PopReceipt;
+        try
+        {
+            await Queue.DeleteMessageAsync(MessageId, used, cancellationToken).ConfigureAwait(false);
+            Lost = true;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 400)
+        {
+            MarkLostUnlessRefreshed(used);
+            return false;
+        }
+        finally
+        {
+            _receiptGate.Release();
+        }
+    }
+
+    private void Refresh(string popReceipt, DateTimeOffset realVisibleUntil)
+    {
+        lock (_state)
+        {
+            PopReceipt = popReceipt;
+            RealVisibleUntil = realVisibleUntil;
+            Lost = false;
+        }
+    }
+
+    /// <summary>A receive by this host may have refreshed the receipt while a request with the old one failed.</summary>
+    private void MarkLostUnlessRefreshed(string used)
+    {
+        lock (_state)
+        {
+            if (PopReceipt == used)
+            {
+                Lost = true;
+            }
+        }
     }
 }
 

@@ -130,6 +130,39 @@ public sealed class AzureDurableStoreTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task CreateInstance_InAProcessWithoutWorkers_SendsTheStartVisibleToOtherHosts()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var clientOnly = await _hubs.CreateAsync(_time, hub, asWorker: false);
+
+        await CreateAsync(clientOnly, "a");
+
+        var queue = new QueueClient(Azurite.ConnectionString, $"{hub}-control-{AzureDurableStore.PartitionOf("a", AzureStorageConstants.DefaultPartitionCount):D2}");
+        Assert.Contains("ExecutionStarted", await PeekWithinAsync(queue, TimeSpan.FromSeconds(2)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateInstance_InsertAppliedButItsAnswerLost_SucceedsOnTheRetry()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var direct = await _hubs.CreateAsync(_time, hub);
+        await using var proxy = await FaultyStorageProxy.StartAsync(
+            period: 2, [StorageFault.FailedAfterApplying], request => request.Method == "POST" && request.Path.Value!.EndsWith("Instances", StringComparison.Ordinal));
+        var options = new AzureStorageOptions { ConnectionString = proxy.ConnectionString, TimerPrefetch = AzureStorageConstants.MaxVisibilityDelay };
+        await using var proxied = new AzureDurableStore(hub, options, _time, NullLogger<AzureDurableStore>.Instance);
+        await proxied.InitializeAsync(Ct);
+
+        // The second insert lands, its answer is replaced by a 500, and the SDK's retry meets the row it wrote: 409.
+        await CreateAsync(proxied, "a");
+        await CreateAsync(proxied, "b");
+
+        Assert.Equal(1, proxy.Injected(StorageFault.FailedAfterApplying));
+        var locked = new[] { await LockWithinAsync(direct, TimeSpan.FromSeconds(15)), await LockWithinAsync(direct, TimeSpan.FromSeconds(15)) };
+        Assert.Equal(["a", "b"], locked.Select(item => item.InstanceId).Order());
+        Assert.All(locked, item => Assert.IsType<ExecutionStarted>(Assert.Single(item.Messages).Message.Event));
+    }
+
+    [Fact]
     public async Task Initialize_UnreachableAccount_FailsFastNamingTheEndpoint()
     {
         const string Unreachable = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFunctions.Durable.AzureStorage;
+using OpsFunctions.Durable.Storage;
 using OpsFunctions.Testing.Azure;
 
 namespace OpsFunctions.Durable.AzureStorage.Tests;
@@ -13,8 +14,12 @@ public sealed class AzuriteTaskHubs : IAsyncDisposable
 
     public static string NewHubName() => "t" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Creates and initializes a store. With a fake clock, every delayed message is held in memory: queue visibility runs on real time.</summary>
-    public async Task<AzureDurableStore> CreateAsync(TimeProvider timeProvider, string? hubName = null, Action<AzureStorageOptions>? configure = null)
+    /// <summary>
+    /// Creates and initializes a store. With a fake clock, every delayed message is held in memory: queue visibility runs
+    /// on real time. A store <paramref name="asWorker"/> polls and holds its own sends, as a host's does once its worker
+    /// asks for work; otherwise it is a client-only process's store.
+    /// </summary>
+    public async Task<AzureDurableStore> CreateAsync(TimeProvider timeProvider, string? hubName = null, Action<AzureStorageOptions>? configure = null, bool asWorker = true)
     {
         var options = new AzureStorageOptions
         {
@@ -25,6 +30,12 @@ public sealed class AzuriteTaskHubs : IAsyncDisposable
         var store = new AzureDurableStore(hubName ?? NewHubName(), options, timeProvider, NullLogger<AzureDurableStore>.Instance);
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         _stores.Add(store);
+        if (asWorker)
+        {
+            await store.WaitForWorkAsync(WorkItemKind.Orchestration, TimeSpan.Zero, TestContext.Current.CancellationToken);
+            await store.WaitForWorkAsync(WorkItemKind.Activity, TimeSpan.Zero, TestContext.Current.CancellationToken);
+        }
+
         return store;
     }
 

@@ -29,7 +29,7 @@ public sealed class ScaleOutTests
         var hub = AzuriteTaskHubs.NewHubName();
         await using var services = new ServiceCollection()
             .AddDurableTask(options => options.HubName = hub)
-            .UseAzureStorage(await Azurite.EnsureStartedAsync(), options => options.LocalDispatch = false)
+            .UseAzureStorage(await Azurite.EnsureStartedAsync())
             .Services.BuildServiceProvider();
         var store = (AzureDurableStore)services.GetRequiredService<IDurableStore>();
         await store.InitializeAsync(Ct);

@@ -172,7 +172,9 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             }
 
             cancellation.ThrowIfCancellationRequested();
-            read = true;
+
+            // Work this process holds is committed here and announced: a read would find what the last announcement said.
+            read = _store is not ILocalWorkStore local || !local.HoldsWorkFor(instanceId);
             pollInterval = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * 2, MaxPollInterval.Ticks));
         }
     }

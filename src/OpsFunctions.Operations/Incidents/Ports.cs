@@ -55,7 +55,7 @@ public sealed record IncidentNotification
 
 /// <summary>How delivery on one channel went.</summary>
 /// <param name="Channel">One of <see cref="NotificationChannels"/>.</param>
-/// <param name="Target">The channel's target (Slack channel, address, routing key name).</param>
+/// <param name="Target">The channel's target as the timeline may show it: the adapter redacts secrets (webhook URLs, routing keys).</param>
 /// <param name="Ok">Whether the channel accepted the message.</param>
 /// <param name="Error">Why not, when it did not.</param>
 public sealed record DeliveryOutcome(string Channel, string Target, bool Ok, string? Error = null);

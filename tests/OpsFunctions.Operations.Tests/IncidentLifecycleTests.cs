@@ -162,4 +162,21 @@ public sealed class IncidentLifecycleTests
         Assert.Equal("#alerts-info", Assert.Single(route.Notification.Contacts).SlackChannel);
         Assert.True((await sut.InstanceAsync(id)).IsRunning);
     }
+
+    [Fact]
+    public async Task AlertsUpdated_GroupOfAThousandAlerts_OpensAndResolves()
+    {
+        await using var sut = await IncidentTestHost.StartAsync();
+        var alerts = Enumerable.Range(0, 1000).Select(i => IncidentTestHost.Alert($"PodCrashLooping-{i:D4}")).ToArray();
+        var id = await sut.OpenAsync(IncidentTestHost.Request(alerts));
+        Assert.Equal(1000, (await sut.RecordAsync(id)).Alerts.Count);
+
+        await sut.RaiseAsync(id, IncidentEvents.AlertsUpdated, new AlertsUpdate([.. alerts.Select(a => a with { Status = AlertStatus.Resolved })]));
+
+        var done = await sut.CompletionAsync(id);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var report = done.ReadOutputAs<IncidentOutcome>()!.Report!;
+        Assert.Contains("## Alerts (1000)", report, StringComparison.Ordinal);
+        Assert.Contains("| ... 800 more | | | | |", report, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,213 @@
+using System.Globalization;
+using OpsFunctions.Durable;
+using OpsFunctions.Operations.Incidents;
+
+namespace OpsFunctions.Operations.Escalation;
+
+/// <summary>
+/// The escalation ladder of one incident, run as a sub-orchestration of <see cref="IncidentOrchestrator"/>
+/// with instance id <see cref="IncidentIds.EscalationOf"/>.
+/// </summary>
+/// <remarks>
+/// <para>Each level: notify its contacts, then wait for <see cref="IncidentEvents.Acknowledged"/>,
+/// <see cref="IncidentEvents.Stop"/> or the level's ack timeout. Timeout: the next level. After the last
+/// level the ladder runs again <c>Repeat</c> times; then the incident is Unacknowledged and the last level
+/// is paged again at its ack timeout until someone acknowledges or the incident resolves.</para>
+/// <para>An acknowledgement stops the climb; if <see cref="IncidentEvents.Stop"/> does not follow within
+/// the level's resolution timeout, paging resumes at the next level (the last level again when the
+/// acknowledgement came at the last level).</para>
+/// <para>Every step ends with ContinueAsNew, so the history of a ladder that pages forever stays a few events long.</para>
+/// </remarks>
+public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, EscalationResult>
+{
+    public override async Task<EscalationResult> RunAsync(TaskOrchestrationContext context, EscalationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var position = input.Position;
+        var levels = input.Policy.Levels;
+        if (levels.Count == 0)
+        {
+            return new EscalationResult(0, position.Pages, position.Mode, null);
+        }
+
+        var level = levels[Math.Clamp(position.LevelIndex, 0, levels.Count - 1)];
+        context.SetCustomStatus(new EscalationProgress(level.Number, level.Name, position.Pass, position.Mode));
+        if (position.Mode == EscalationMode.Acknowledged)
+        {
+            return await WaitForResolutionAsync(context, input, level);
+        }
+
+        return await PageAsync(context, input, level);
+    }
+
+    private static async Task<EscalationResult> PageAsync(TaskOrchestrationContext context, EscalationInput input, EscalationLevel level)
+    {
+        var position = input.Position;
+        var now = Now(context);
+        var kind = position.Mode == EscalationMode.Unacknowledged ? NotificationKind.Unacknowledged
+            : position.Pages == 0 ? NotificationKind.Triggered
+            : NotificationKind.Escalated;
+        var notify = context.CallActivityAsync<NotifyIncidentResult>(
+            nameof(NotifyIncident),
+            new NotifyIncidentInput
+            {
+                IncidentId = input.IncidentId,
+                Kind = kind,
+                Incident = input.Incident,
+                Contacts = level.Contacts,
+                Level = level.Number,
+                LevelName = level.Name,
+                Actor = IncidentActors.Escalation,
+                Note = position.Note,
+                At = now,
+            },
+            IncidentActivityOptions.Retry);
+        if (position.Announce)
+        {
+            var progress = new EscalationProgress(level.Number, level.Name, position.Pass, position.Mode, position.Resumed);
+            await Task.WhenAll(notify, context.CallActivityAsync<bool>(
+                nameof(SignalInstance),
+                new SignalInstanceInput(input.IncidentId, IncidentEvents.EscalationProgress) { Progress = progress },
+                IncidentActivityOptions.Retry));
+        }
+        else
+        {
+            await notify;
+        }
+
+        position = position with { Pages = position.Pages + 1, Note = null, Resumed = false };
+        var (signal, action) = await WaitAsync(context, context.CurrentUtcDateTime.Add(level.AckTimeout));
+        switch (signal)
+        {
+            case Signal.Stop:
+                return new EscalationResult(level.Number, position.Pages, position.Mode, action?.Actor);
+            case Signal.Acknowledged:
+                context.ContinueAsNew(input with
+                {
+                    Position = position with
+                    {
+                        Mode = EscalationMode.Acknowledged,
+                        AcknowledgedBy = action?.Actor,
+                        ResolutionDeadline = Now(context).Add(level.ResolutionTimeout),
+                    },
+                });
+                return new EscalationResult(level.Number, position.Pages, EscalationMode.Acknowledged, null);
+            default:
+                context.ContinueAsNew(input with { Position = AfterAckTimeout(input.Policy, position, level) });
+                return new EscalationResult(level.Number, position.Pages, position.Mode, null);
+        }
+    }
+
+    private static async Task<EscalationResult> WaitForResolutionAsync(TaskOrchestrationContext context, EscalationInput input, EscalationLevel level)
+    {
+        var position = input.Position;
+        var deadline = (position.ResolutionDeadline ?? Now(context).Add(level.ResolutionTimeout)).UtcDateTime;
+        while (true)
+        {
+            var (signal, action) = await WaitAsync(context, deadline);
+            switch (signal)
+            {
+                case Signal.Stop:
+                    return new EscalationResult(level.Number, position.Pages, position.Mode, action?.Actor);
+                case Signal.Acknowledged:
+                    // Already acknowledged: a second acknowledgement changes nothing here (the incident records it).
+                    continue;
+            }
+
+            var levels = input.Policy.Levels;
+            var next = Math.Min(position.LevelIndex + 1, levels.Count - 1);
+            context.ContinueAsNew(input with
+            {
+                Position = position with
+                {
+                    Mode = EscalationMode.Paging,
+                    LevelIndex = next,
+                    ResolutionDeadline = null,
+                    AcknowledgedBy = null,
+                    Announce = true,
+                    Resumed = true,
+                    Note = string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"not resolved within {Format(level.ResolutionTimeout)} of the acknowledgement at {level.Name}; escalation resumes at {levels[next].Name}"),
+                },
+            });
+            return new EscalationResult(level.Number, position.Pages, position.Mode, null);
+        }
+    }
+
+    private static EscalationPosition AfterAckTimeout(EscalationPolicy policy, EscalationPosition position, EscalationLevel level)
+    {
+        var levels = policy.Levels;
+        var waited = Format(level.AckTimeout);
+        if (position.Mode == EscalationMode.Unacknowledged)
+        {
+            return position with { Announce = false, Note = $"still unacknowledged after {waited}; paging {level.Name} again" };
+        }
+
+        if (position.LevelIndex + 1 < levels.Count)
+        {
+            var next = levels[position.LevelIndex + 1];
+            return position with
+            {
+                LevelIndex = position.LevelIndex + 1,
+                Announce = true,
+                Note = $"{level.Name} did not acknowledge within {waited}; escalating to {next.Name}",
+            };
+        }
+
+        if (position.Pass < policy.Repeat)
+        {
+            return position with
+            {
+                Pass = position.Pass + 1,
+                LevelIndex = 0,
+                Announce = true,
+                Note = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{level.Name} did not acknowledge within {waited}; repeating the ladder from {levels[0].Name} (repeat {position.Pass + 1} of {policy.Repeat})"),
+            };
+        }
+
+        return position with
+        {
+            Mode = EscalationMode.Unacknowledged,
+            LevelIndex = levels.Count - 1,
+            Announce = true,
+            Note = $"{level.Name} did not acknowledge within {waited} and the ladder ran out: unacknowledged, paging {levels[^1].Name} every {Format(levels[^1].AckTimeout)}",
+        };
+    }
+
+    private static async Task<(Signal Signal, IncidentAction? Action)> WaitAsync(TaskOrchestrationContext context, DateTime deadline)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var acknowledged = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Acknowledged, cancellation.Token);
+        var stop = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Stop, cancellation.Token);
+        var timer = context.CreateTimer(deadline, cancellation.Token);
+        await Task.WhenAny(acknowledged, stop, timer);
+
+        // Cancel synchronously: CancelAsync would continue off the replay scheduler.
+#pragma warning disable VSTHRD103, CA1849
+        cancellation.Cancel();
+#pragma warning restore VSTHRD103, CA1849
+        if (stop.IsCompletedSuccessfully)
+        {
+            return (Signal.Stop, await stop);
+        }
+
+        return acknowledged.IsCompletedSuccessfully ? (Signal.Acknowledged, await acknowledged) : (Signal.Timeout, null);
+    }
+
+    private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
+
+    internal static string Format(TimeSpan span)
+        => span.TotalMinutes < 1 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.#} s")
+        : span.TotalHours < 1 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.##} h");
+
+    private enum Signal
+    {
+        Timeout,
+        Acknowledged,
+        Stop,
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpsFunctions.Durable;
+using OpsFunctions.Operations.Escalation;
+using OpsFunctions.Operations.Incidents;
+
+namespace OpsFunctions.Operations;
+
+/// <summary>Registers incident response: its orchestrators and activities, and its options.</summary>
+public static class IncidentResponseRegistration
+{
+    /// <summary>
+    /// Registers <see cref="IncidentOrchestrator"/>, <see cref="EscalationOrchestrator"/> and their activities.
+    /// </summary>
+    public static DurableTaskRegistry AddIncidentResponse(this DurableTaskRegistry tasks)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        return tasks
+            .AddOrchestrator<IncidentOrchestrator>()
+            .AddOrchestrator<EscalationOrchestrator>()
+            .AddActivity<SelectEscalationPolicy>()
+            .AddActivity<RecordIncident>()
+            .AddActivity<NotifyIncident>()
+            .AddActivity<SignalInstance>()
+            .AddActivity<RunIncidentDiagnostics>()
+            .AddActivity<WriteIncidentReport>();
+    }
+
+    /// <summary>
+    /// Binds <c>Escalation</c> (<see cref="EscalationOptions"/>) and <c>Incidents</c> (<see cref="IncidentRoutingOptions"/>)
+    /// with validation at start-up, and adds the policy selector. The host adds the ports:
+    /// <see cref="IIncidentNotifier"/>, <see cref="IIncidentStore"/> and, optionally, <see cref="IDiagnosticsRunner"/>
+    /// and <see cref="IActionLinks"/>.
+    /// </summary>
+    public static IServiceCollection AddIncidentResponse(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<EscalationOptions>().Bind(configuration.GetSection(EscalationConstants.SectionName)).ValidateOnStart();
+        services.AddOptions<IncidentRoutingOptions>().Bind(configuration.GetSection(IncidentRoutingConstants.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EscalationOptions>, EscalationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IncidentRoutingOptions>, IncidentRoutingOptionsValidator>());
+        services.TryAddSingleton<EscalationPolicySelector>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

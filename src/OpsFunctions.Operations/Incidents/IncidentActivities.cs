@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Options;
+using OpsFunctions.Durable;
+using OpsFunctions.Durable.Client;
+using OpsFunctions.Operations.Escalation;
+
+namespace OpsFunctions.Operations.Incidents;
+
+/// <summary>The retry policy of the incident activities: three attempts, 5 s then 10 s apart, on durable timers.</summary>
+public static class IncidentActivityOptions
+{
+    public static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), backoffCoefficient: 2));
+}
+
+/// <summary>The input of <see cref="RecordIncident"/>: the record to upsert (if any) and timeline entries to append.</summary>
+public sealed record RecordIncidentInput(string IncidentId, IncidentRecord? Record, IReadOnlyList<TimelineEntry> Timeline);
+
+/// <summary>Upserts the incident record and appends timeline entries.</summary>
+public sealed class RecordIncident(IIncidentStore store) : TaskActivity<RecordIncidentInput, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, RecordIncidentInput input)
+    {
+        if (input.Record is not null)
+        {
+            await store.UpsertAsync(input.Record, context.CancellationToken);
+        }
+
+        if (input.Timeline.Count > 0)
+        {
+            await store.AppendTimelineAsync(input.IncidentId, input.Timeline, context.CancellationToken);
+        }
+
+        return true;
+    }
+}
+
+/// <summary>The input of <see cref="SelectEscalationPolicy"/>.</summary>
+public sealed record SelectEscalationPolicyInput(string? Service, Severity Severity, string? Policy);
+
+/// <summary>Picks the incident's escalation policy from configuration (an activity, so history records the choice).</summary>
+public sealed class SelectEscalationPolicy(EscalationPolicySelector selector) : TaskActivity<SelectEscalationPolicyInput, EscalationPolicy>
+{
+    public override Task<EscalationPolicy> RunAsync(TaskActivityContext context, SelectEscalationPolicyInput input)
+        => Task.FromResult(selector.Select(input.Service, input.Severity, input.Policy));
+}
+
+/// <summary>The input of <see cref="NotifyIncident"/>.</summary>
+public sealed record NotifyIncidentInput
+{
+    public required string IncidentId { get; init; }
+
+    public NotificationKind Kind { get; init; }
+
+    public required IncidentSummary Incident { get; init; }
+
+    /// <summary>Gets the audience; the severity route of the incident when <see langword="null"/>.</summary>
+    public IReadOnlyList<IncidentContact>? Contacts { get; init; }
+
+    public int? Level { get; init; }
+
+    public string? LevelName { get; init; }
+
+    /// <summary>Gets who the timeline names for this step, and the person who acted for Acknowledged and Resolved.</summary>
+    public string Actor { get; init; } = IncidentActors.System;
+
+    /// <summary>Gets the text of the notification (the report for Report).</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Gets why it goes out, for the timeline.</summary>
+    public string? Note { get; init; }
+
+    public DateTimeOffset At { get; init; }
+}
+
+/// <summary>The delivery outcomes of a notification.</summary>
+public sealed record NotifyIncidentResult(IReadOnlyList<DeliveryOutcome> Outcomes);
+
+/// <summary>
+/// Sends one notification through <see cref="IIncidentNotifier"/> with ack and resolve links, and puts it and
+/// every channel's outcome on the timeline. A failing channel, or a failing notifier, is recorded, never thrown:
+/// the incident goes on.
+/// </summary>
+public sealed class NotifyIncident(
+    IIncidentNotifier notifier,
+    IIncidentStore store,
+    IOptionsMonitor<IncidentRoutingOptions> routing,
+    IActionLinks? links = null) : TaskActivity<NotifyIncidentInput, NotifyIncidentResult>
+{
+    public override async Task<NotifyIncidentResult> RunAsync(TaskActivityContext context, NotifyIncidentInput input)
+    {
+        var cancellationToken = context.CancellationToken;
+        var contacts = input.Contacts ?? routing.CurrentValue.RouteFor(input.Incident.Severity);
+        var pages = input.Kind is NotificationKind.Triggered or NotificationKind.Escalated or NotificationKind.Unacknowledged;
+        var open = input.Kind is not (NotificationKind.Resolved or NotificationKind.Report);
+        var notification = new IncidentNotification
+        {
+            IncidentId = input.IncidentId,
+            Kind = input.Kind,
+            Incident = input.Incident,
+            Contacts = contacts,
+            Level = input.Level,
+            Actor = input.Kind is NotificationKind.Acknowledged or NotificationKind.Resolved ? input.Actor : null,
+            Text = input.Text ?? input.Note,
+            AcknowledgeLink = pages && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Acknowledged, null, cancellationToken) : null,
+            ResolveLink = open && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Resolved, null, cancellationToken) : null,
+        };
+
+        IReadOnlyList<DeliveryOutcome> outcomes;
+        try
+        {
+            outcomes = await notifier.NotifyAsync(notification, cancellationToken);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            outcomes = [new DeliveryOutcome("notifier", string.Join(", ", contacts.Select(c => c.Name)), false, failure.Message)];
+        }
+
+        var audience = input.Level is { } level
+            ? $"{input.LevelName ?? $"L{level}"} ({string.Join(", ", contacts.Select(c => c.Name))})"
+            : $"the {input.Incident.Severity} route ({string.Join(", ", contacts.Select(c => c.Name))})";
+        var timeline = new List<TimelineEntry>(outcomes.Count + 1)
+        {
+            new(input.At, input.Actor, TimelineKinds.Notification, input.Note is null ? $"{input.Kind} sent to {audience}" : $"{input.Kind} sent to {audience}: {input.Note}"),
+        };
+        timeline.AddRange(outcomes.Select(o => new TimelineEntry(
+            input.At,
+            input.Actor,
+            TimelineKinds.Delivery,
+            o.Ok ? $"{o.Channel} {o.Target}: delivered" : $"{o.Channel} {o.Target}: FAILED ({o.Error ?? "no reason given"})")));
+        await store.AppendTimelineAsync(input.IncidentId, timeline, cancellationToken);
+        return new NotifyIncidentResult(outcomes);
+    }
+}
+
+/// <summary>The input of <see cref="SignalInstance"/>: one event and its payload (an action or a progress report).</summary>
+public sealed record SignalInstanceInput(string InstanceId, string EventName)
+{
+    public IncidentAction? Action { get; init; }
+
+    public EscalationProgress? Progress { get; init; }
+}
+
+/// <summary>
+/// Raises an event on another instance: the incident forwards <c>acknowledged</c> and <c>stop</c> to its ladder,
+/// the ladder reports progress to the incident. (The programming model has no orchestration-to-orchestration
+/// event, so this goes through the client.) Returns false when the target has already ended.
+/// </summary>
+public sealed class SignalInstance(DurableTaskClient client) : TaskActivity<SignalInstanceInput, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, SignalInstanceInput input)
+    {
+        try
+        {
+            await client.RaiseEventAsync(input.InstanceId, input.EventName, (object?)input.Progress ?? input.Action, context.CancellationToken);
+            return true;
+        }
+        catch (InstanceNotFoundException)
+        {
+            // The ladder may not have started yet: fail so the orchestration's retry policy tries again.
+            throw;
+        }
+        catch (InvalidOperationException)
+        {
+            // The target has ended: nothing to tell it.
+            return false;
+        }
+    }
+}
+
+/// <summary>Runs the diagnostics runbook and puts each result line on the timeline; a failure is a line too.</summary>
+public sealed class RunIncidentDiagnostics(IIncidentStore store, IDiagnosticsRunner? runner = null) : TaskActivity<RunIncidentDiagnosticsInput, IReadOnlyList<string>>
+{
+    public override async Task<IReadOnlyList<string>> RunAsync(TaskActivityContext context, RunIncidentDiagnosticsInput input)
+    {
+        IReadOnlyList<string> lines;
+        if (runner is null)
+        {
+            lines = ["no diagnostics configured"];
+        }
+        else
+        {
+            try
+            {
+                lines = await runner.RunAsync(input.Request, context.CancellationToken);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                lines = [$"diagnostics failed: {failure.Message}"];
+            }
+        }
+
+        await store.AppendTimelineAsync(
+            input.Request.IncidentId,
+            [.. lines.Select(line => new TimelineEntry(input.At, IncidentActors.System, TimelineKinds.Diagnostics, line))],
+            context.CancellationToken);
+        return lines;
+    }
+}
+
+/// <summary>The input of <see cref="RunIncidentDiagnostics"/>.</summary>
+public sealed record RunIncidentDiagnosticsInput(DiagnosticsRequest Request, DateTimeOffset At);
+
+/// <summary>The input of <see cref="WriteIncidentReport"/>.</summary>
+public sealed record WriteIncidentReportInput(IncidentRecord Record, TimeSpan? TimeToAcknowledge, TimeSpan TimeToResolve);
+
+/// <summary>Writes the Markdown report from the record and the stored timeline, and stores it with the incident.</summary>
+public sealed class WriteIncidentReport(IIncidentStore store) : TaskActivity<WriteIncidentReportInput, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, WriteIncidentReportInput input)
+    {
+        var timeline = await store.GetTimelineAsync(input.Record.Id, context.CancellationToken);
+        var report = IncidentReport.ToMarkdown(input.Record, timeline, input.TimeToAcknowledge, input.TimeToResolve);
+        await store.SaveReportAsync(input.Record.Id, report, context.CancellationToken);
+        return report;
+    }
+}

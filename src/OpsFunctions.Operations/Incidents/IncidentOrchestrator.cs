@@ -1,0 +1,252 @@
+using OpsFunctions.Durable;
+using OpsFunctions.Operations.Escalation;
+
+namespace OpsFunctions.Operations.Incidents;
+
+/// <summary>
+/// One incident, from the opening alerts (or a manual request) to the report.
+/// </summary>
+/// <remarks>
+/// <para>Steps: pick the escalation policy; record the incident and its alerts; notify the severity route, run
+/// diagnostics and start <see cref="EscalationOrchestrator"/> (instance <see cref="IncidentIds.EscalationOf"/>);
+/// then wait for <see cref="IncidentEvents.AlertsUpdated"/>, <see cref="IncidentEvents.Acknowledged"/>,
+/// <see cref="IncidentEvents.Resolved"/> and the ladder's <see cref="IncidentEvents.EscalationProgress"/>.</para>
+/// <para>Resolution (every alert resolved, or a person): stop the ladder, notify Resolved, compute time to
+/// acknowledge and resolve, write and store the report, send it. Custom status: <see cref="IncidentStatus"/>.</para>
+/// <para>Every step is on the timeline. The instance waits for as long as the incident is open; repeated
+/// Alertmanager deliveries that change nothing add only their event to history.</para>
+/// </remarks>
+public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequest, IncidentOutcome>
+{
+    /// <summary>How long resolution waits for the ladder to confirm it stopped before it writes the report anyway.</summary>
+    public static readonly TimeSpan LadderStopTimeout = TimeSpan.FromMinutes(5);
+
+    public override async Task<IncidentOutcome> RunAsync(TaskOrchestrationContext context, IncidentRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var id = context.InstanceId;
+        var opening = AlertMerge.Merge([], input.Alerts);
+        var severity = input.Severity ?? SeverityOf(input.Labels, opening.Alerts);
+        var service = FirstNonEmpty(input.Service, Label(input.Labels, opening.Alerts, "service"), Label(input.Labels, opening.Alerts, "job")) ?? "unknown";
+        var title = FirstNonEmpty(input.Title, opening.Alerts.Count > 0 ? opening.Alerts[0].Name : null) ?? $"{severity} incident on {service}";
+        context.SetCustomStatus(new IncidentStatus(IncidentState.Open, severity, null, 0, 0, null));
+
+        var policy = await context.CallActivityAsync<EscalationPolicy>(
+            nameof(SelectEscalationPolicy), new SelectEscalationPolicyInput(service, severity, input.Policy), IncidentActivityOptions.Retry);
+        var now = Now(context);
+        var record = new IncidentRecord
+        {
+            Id = id,
+            Title = title,
+            Service = service,
+            Severity = severity,
+            State = IncidentState.Open,
+            Source = input.Source,
+            Receiver = input.Receiver,
+            GroupKey = input.GroupKey,
+            Description = input.Description,
+            ExternalUrl = input.ExternalUrl,
+            Policy = policy.Name,
+            OpenedAt = now,
+            OpenedBy = FirstNonEmpty(input.OpenedBy) ?? IncidentActors.System,
+            Labels = input.Labels,
+            Alerts = opening.Alerts,
+        };
+        List<TimelineEntry> opened =
+        [
+            new(now, record.OpenedBy, TimelineKinds.Opened, $"{severity} incident opened on {service}: {title} (policy {policy.Name})"),
+            .. opening.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note)),
+        ];
+        await RecordAsync(context, record, opened);
+        SetStatus(context, record);
+
+        var ladder = context.CallSubOrchestratorAsync<EscalationResult>(
+            nameof(EscalationOrchestrator),
+            new EscalationInput { IncidentId = id, Incident = IncidentSummary.From(record), Policy = policy },
+            new SubOrchestrationOptions(InstanceId: IncidentIds.EscalationOf(id)));
+        var ladderEnded = false;
+        await Task.WhenAll(
+            NotifyAsync(context, record, NotificationKind.Triggered, IncidentActors.System),
+            GuardAsync(context, id, "diagnostics", context.CallActivityAsync<IReadOnlyList<string>>(
+                nameof(RunIncidentDiagnostics),
+                new RunIncidentDiagnosticsInput(new DiagnosticsRequest(id, service, severity, input.Labels), now),
+                IncidentActivityOptions.Retry)));
+
+        IncidentAction? resolution = opening.AllResolved ? new IncidentAction(IncidentActors.Alertmanager, "every alert of the group is resolved") : null;
+        while (resolution is null)
+        {
+            using var cancellation = new CancellationTokenSource();
+            var updated = context.WaitForExternalEvent<AlertsUpdate?>(IncidentEvents.AlertsUpdated, cancellation.Token);
+            var acknowledged = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Acknowledged, cancellation.Token);
+            var resolved = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Resolved, cancellation.Token);
+            var progress = context.WaitForExternalEvent<EscalationProgress?>(IncidentEvents.EscalationProgress, cancellation.Token);
+            List<Task> waits = [updated, acknowledged, resolved, progress];
+            if (!ladderEnded)
+            {
+                waits.Add(ladder);
+            }
+
+            await Task.WhenAny(waits);
+#pragma warning disable VSTHRD103, CA1849 // Cancel synchronously: CancelAsync would continue off the replay scheduler.
+            cancellation.Cancel();
+#pragma warning restore VSTHRD103, CA1849
+            now = Now(context);
+
+            if (progress.IsCompletedSuccessfully && await progress is { } step)
+            {
+                record = record with
+                {
+                    EscalationLevel = step.Level,
+                    State = step.Mode == EscalationMode.Unacknowledged ? IncidentState.Unacknowledged
+                        : step.Resumed ? IncidentState.Open
+                        : record.State,
+                };
+                if (step.Mode == EscalationMode.Unacknowledged)
+                {
+                    await RecordAsync(context, record, [new(now, IncidentActors.Escalation, TimelineKinds.Unacknowledged, $"nobody acknowledged; the incident is unacknowledged and {step.LevelName} keeps being paged")]);
+                }
+                else
+                {
+                    await RecordAsync(context, record, []);
+                }
+            }
+
+            if (updated.IsCompletedSuccessfully && await updated is { } update)
+            {
+                var merge = AlertMerge.Merge(record.Alerts, update.Alerts ?? []);
+                if (merge.Changed)
+                {
+                    record = record with { Alerts = merge.Alerts };
+                    await RecordAsync(context, record, [.. merge.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note))]);
+                }
+
+                if (merge.AllResolved)
+                {
+                    resolution = new IncidentAction(IncidentActors.Alertmanager, "every alert of the group is resolved");
+                }
+            }
+
+            if (acknowledged.IsCompletedSuccessfully)
+            {
+                var action = await acknowledged;
+                var actor = FirstNonEmpty(action?.Actor) ?? "unknown";
+                var first = record.AcknowledgedAt is null;
+                record = record with
+                {
+                    State = IncidentState.Acknowledged,
+                    AcknowledgedAt = record.AcknowledgedAt ?? now,
+                    AcknowledgedBy = record.AcknowledgedBy ?? actor,
+                };
+                var text = (first ? $"acknowledged by {actor}" : $"acknowledged again by {actor}") + (action?.Note is { Length: > 0 } note ? $": {note}" : string.Empty);
+                List<Task> steps =
+                [
+                    RecordAsync(context, record, [new(now, actor, TimelineKinds.Acknowledged, text)]),
+                    NotifyAsync(context, record, NotificationKind.Acknowledged, actor),
+                ];
+                if (!ladderEnded)
+                {
+                    steps.Add(SignalAsync(context, IncidentIds.EscalationOf(id), IncidentEvents.Acknowledged, new IncidentAction(actor)));
+                }
+
+                await Task.WhenAll(steps);
+            }
+
+            if (resolved.IsCompletedSuccessfully)
+            {
+                var action = await resolved;
+                resolution = new IncidentAction(FirstNonEmpty(action?.Actor) ?? "unknown", action?.Note);
+            }
+
+            if (!ladderEnded && ladder.IsCompleted)
+            {
+                // The ladder ends only when stopped; anything else is a failure to record, not to stop the incident for.
+                ladderEnded = true;
+                var why = ladder.IsFaulted ? ladder.Exception?.InnerException?.Message : "it ended";
+                await RecordAsync(context, null, [new(now, IncidentActors.System, TimelineKinds.Error, $"the escalation ladder stopped unexpectedly: {why}")]);
+            }
+
+            SetStatus(context, record);
+        }
+
+        return await ResolveAsync(context, record, resolution, ladderEnded ? null : ladder);
+    }
+
+    private static Task RecordAsync(TaskOrchestrationContext context, IncidentRecord? record, IReadOnlyList<TimelineEntry> timeline)
+        => context.CallActivityAsync<bool>(nameof(RecordIncident), new RecordIncidentInput(context.InstanceId, record, timeline), IncidentActivityOptions.Retry);
+
+    private static Task NotifyAsync(TaskOrchestrationContext context, IncidentRecord record, NotificationKind kind, string actor, string? text = null)
+        => GuardAsync(context, record.Id, $"the {kind} notification", context.CallActivityAsync<NotifyIncidentResult>(
+            nameof(NotifyIncident),
+            new NotifyIncidentInput
+            {
+                IncidentId = record.Id,
+                Kind = kind,
+                Incident = IncidentSummary.From(record),
+                Actor = actor,
+                Text = text,
+                At = Now(context),
+            },
+            IncidentActivityOptions.Retry));
+
+    private static async Task<bool> SignalAsync(TaskOrchestrationContext context, string instanceId, string eventName, IncidentAction action)
+    {
+        try
+        {
+            return await context.CallActivityAsync<bool>(
+                nameof(SignalInstance), new SignalInstanceInput(instanceId, eventName) { Action = action }, IncidentActivityOptions.Retry);
+        }
+        catch (TaskFailedException failure)
+        {
+            await RecordAsync(context, null, [new(Now(context), IncidentActors.System, TimelineKinds.Error, $"could not send '{eventName}' to {instanceId}: {failure.FailureDetails.ErrorMessage}")]);
+            return false;
+        }
+    }
+
+    // A step whose failure goes on the timeline instead of failing the incident.
+    private static async Task GuardAsync(TaskOrchestrationContext context, string incidentId, string what, Task step)
+    {
+        try
+        {
+            await step;
+        }
+        catch (TaskFailedException failure)
+        {
+            await context.CallActivityAsync<bool>(
+                nameof(RecordIncident),
+                new RecordIncidentInput(incidentId, null, [new(Now(context), IncidentActors.System, TimelineKinds.Error, $"{what} failed: {failure.FailureDetails.ErrorMessage}")]),
+                IncidentActivityOptions.Retry);
+        }
+    }
+
+    private static void SetStatus(TaskOrchestrationContext context, IncidentRecord record)
+        => context.SetCustomStatus(new IncidentStatus(
+            record.State,
+            record.Severity,
+            record.EscalationLevel,
+            record.Alerts.Count(a => a.Status == AlertStatus.Firing),
+            record.Alerts.Count,
+            record.AcknowledgedBy));
+
+    private static Severity SeverityOf(IReadOnlyDictionary<string, string> labels, IReadOnlyList<Alert> alerts)
+    {
+        if (labels.TryGetValue(SeverityLabels.LabelName, out var common) && SeverityLabels.TryParse(common, out var severity))
+        {
+            return severity;
+        }
+
+        // The most severe of the alerts' own labels (Critical sorts first).
+        var known = alerts
+            .Select(a => a.Labels.TryGetValue(SeverityLabels.LabelName, out var value) && SeverityLabels.TryParse(value, out var s) ? s : (Severity?)null)
+            .Where(s => s is not null)
+            .ToList();
+        return known.Count > 0 ? known.Min()!.Value : SeverityLabels.Default;
+    }
+
+    private static string? Label(IReadOnlyDictionary<string, string> labels, IReadOnlyList<Alert> alerts, string name)
+        => labels.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value
+            : alerts.Select(a => a.Labels.TryGetValue(name, out var v) ? v : null).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
+}

@@ -116,8 +116,11 @@ public sealed class DurableTestHost : IAsyncDisposable
     public async Task AdvanceTimeAsync(TimeSpan delta, CancellationToken cancellationToken = default)
     {
         await WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
-        _store.MarkTimeChanged();
+
+        // The clock moves first: a poll that counts for the change must see the new time, or the queue looks empty
+        // with a timer already due.
         TimeProvider.Advance(delta);
+        _store.MarkTimeChanged();
         await WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OpsFunctions.Durable.AzureStorage;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.CrashWorker;
@@ -28,7 +30,7 @@ public sealed class StorageFaultTests
         await Azurite.EnsureStartedAsync();
         await using var proxy = await FaultyStorageProxy.StartAsync(period: 7);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFakeLogging();
         builder.Services
             .AddDurableTask(options =>
             {
@@ -42,6 +44,7 @@ public sealed class StorageFaultTests
             .UseAzureStorage(proxy.ConnectionString);
         using var host = builder.Build();
         var store = (AzureDurableStore)host.Services.GetRequiredService<IDurableStore>();
+        var logs = host.Services.GetRequiredService<FakeLogCollector>();
         await host.StartAsync(Ct);
         try
         {
@@ -53,10 +56,20 @@ public sealed class StorageFaultTests
             }
 
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            limit.CancelAfter(TimeSpan.FromMinutes(3));
+            limit.CancelAfter(TimeSpan.FromMinutes(2));
+            var waits = ids.Select(id => client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellation: limit.Token)).ToArray();
+            try
+            {
+                await Task.WhenAll(waits);
+            }
+            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+            {
+                Assert.Fail($"Instances did not complete:\n{await DescribeUnfinishedAsync(store, ids)}\nWarnings:\n{string.Join('\n', logs.GetSnapshot().Select(l => l.Message).TakeLast(40))}");
+            }
+
             for (var i = 0; i < Instances; i++)
             {
-                var instance = await client.WaitForInstanceCompletionAsync(ids[i], getInputsAndOutputs: true, cancellation: limit.Token);
+                var instance = await waits[i];
                 Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
                 Assert.Equal(Pipeline.Expected(i).ToString(CultureInfo.InvariantCulture), instance.SerializedOutput);
                 HistoryAssert.EachEventOnce(ids[i], await store.ReadHistoryAsync(ids[i], Ct), Pipeline.ActivityCount);
@@ -69,5 +82,26 @@ public sealed class StorageFaultTests
             await host.StopAsync(CancellationToken.None);
             await store.DeleteTaskHubAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Says where unfinished instances stopped and whether this host holds their work, so a failure can be diagnosed.</summary>
+    private static async Task<string> DescribeUnfinishedAsync(AzureDurableStore store, IReadOnlyList<string> ids)
+    {
+        var text = new StringBuilder();
+        foreach (var id in ids)
+        {
+            var instance = await store.GetInstanceAsync(id, includePayloads: false, CancellationToken.None);
+            if (instance?.Status == OrchestrationRuntimeStatus.Completed)
+            {
+                continue;
+            }
+
+            var history = await store.ReadHistoryAsync(id, CancellationToken.None);
+            text.Append(CultureInfo.InvariantCulture, $"{id} {instance?.Status} after {history.Count} events, work held here: {store.HoldsWorkFor(id)}: ")
+                .AppendJoin(", ", history.TakeLast(4).Select(e => e.GetType().Name))
+                .AppendLine();
+        }
+
+        return text.ToString();
     }
 }

@@ -56,4 +56,24 @@ public sealed class InMemoryIncidentStore : IIncidentStore
 
     public Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken)
         => Task.FromResult(_reports.TryGetValue(incidentId, out var report) ? report : null);
+
+    /// <remarks>The continuation token is the number of matches already returned.</remarks>
+    public Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var skip = query.ContinuationToken is { } token ? int.Parse(token, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var matches = _records.Values
+            .Where(r => (query.OpenedFrom is not { } from || r.OpenedAt >= from)
+                && (query.OpenedTo is not { } to || r.OpenedAt < to)
+                && (query.Service is not { } service || string.Equals(r.Service, service, StringComparison.Ordinal))
+                && (query.Severity is not { } severity || r.Severity == severity)
+                && (query.State is not { } state || r.State == state))
+            .OrderByDescending(r => r.OpenedAt)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .Skip(skip)
+            .Take(query.PageSize + 1)
+            .ToList();
+        var next = matches.Count > query.PageSize ? (skip + query.PageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new IncidentPage(matches.Take(query.PageSize).ToList(), next));
+    }
 }

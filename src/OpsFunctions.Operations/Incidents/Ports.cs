@@ -95,7 +95,35 @@ public interface IIncidentStore
 
     /// <summary>Gets the report, or <see langword="null"/>.</summary>
     Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken);
+
+    /// <summary>Gets one page of the incidents that match, newest opened first.</summary>
+    Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken);
 }
+
+/// <summary>Which incidents a query wants; every filter left <see langword="null"/> matches all.</summary>
+public sealed record IncidentQuery
+{
+    /// <summary>Gets the earliest opening time, inclusive.</summary>
+    public DateTimeOffset? OpenedFrom { get; init; }
+
+    /// <summary>Gets the latest opening time, exclusive.</summary>
+    public DateTimeOffset? OpenedTo { get; init; }
+
+    public string? Service { get; init; }
+
+    public Severity? Severity { get; init; }
+
+    public IncidentState? State { get; init; }
+
+    /// <summary>Gets the most incidents one page holds (1 to 1,000).</summary>
+    public int PageSize { get; init; } = 50;
+
+    /// <summary>Gets where the page starts: the token of the previous page, or <see langword="null"/> for the first.</summary>
+    public string? ContinuationToken { get; init; }
+}
+
+/// <summary>One page of incidents, and the token of the next page when there is one.</summary>
+public sealed record IncidentPage(IReadOnlyList<IncidentRecord> Incidents, string? ContinuationToken);
 
 /// <summary>What the diagnostics runbook gets to work with.</summary>
 public sealed record DiagnosticsRequest(string IncidentId, string Service, Severity Severity, IReadOnlyDictionary<string, string> Labels);

@@ -75,6 +75,28 @@ public sealed class PoisonTests : IAsyncDisposable
         Assert.IsType<ExecutionCompleted>(commit.NewEvents[^1]);
     }
 
+    [Fact]
+    public void EpisodePlanner_StartOfTheEndedExecutionDeliveredAgain_IsDroppedNotRunAgain()
+    {
+        var session = new OrchestrationSession("i");
+        session.History.Add(new OrchestratorStarted { Timestamp = Start });
+        session.History.Add(new ExecutionStarted("Flow", "e1", null) { Timestamp = Start });
+        session.History.Add(new ExecutionCompleted(OrchestrationRuntimeStatus.Completed, "1", null) { Timestamp = Start });
+        var planner = new EpisodePlanner((_, _) => throw new InvalidOperationException("a duplicate start must not run code"), MaxDequeueCount);
+        var duplicate = new OrchestrationMessage("i", null, new ExecutionStarted("Flow", "e1", null) { Timestamp = Start });
+
+        var commit = planner.Plan(
+            session,
+            new InstanceRecord("i", "Flow") { Status = OrchestrationRuntimeStatus.Completed, ExecutionId = "e1", Output = "1" },
+            [new QueuedMessage("1", duplicate, 1)],
+            Start);
+
+        Assert.Empty(commit.NewEvents);
+        Assert.False(commit.ReplaceHistory);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, commit.Instance.Status);
+        Assert.Equal("1", commit.Instance.Output);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_store is not null)

@@ -100,6 +100,13 @@ internal sealed class EpisodePlanner(Func<string, string, OrchestrationExecutor>
             return;
         }
 
+        if (string.Equals(start.ExecutionId, history.Started?.ExecutionId, StringComparison.Ordinal))
+        {
+            // The start of the execution that ran and ended, delivered again (a send retried after its answer was
+            // lost, a create's start sent again): starting afresh would run the instance a second time.
+            return;
+        }
+
         if (history.Started is not null)
         {
             // The previous execution ended (completed, failed, terminated or continued as new): start afresh.

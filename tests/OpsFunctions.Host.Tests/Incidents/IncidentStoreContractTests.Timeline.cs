@@ -74,4 +74,21 @@ public abstract partial class IncidentStoreContractTests
         var timeline = await store.GetTimelineAsync("inc-1", Ct);
         Assert.Equal([.. entries, diagnostics], timeline);
     }
+
+    [Fact]
+    public async Task AppendTimelineAsync_ConcurrentOverlappingAppends_KeepEachEntryOnce()
+    {
+        var store = await CreateSutAsync();
+        var batches = Enumerable.Range(0, 6)
+            .Select(b => (IReadOnlyList<TimelineEntry>)[Entry(0, "paged L1"), Entry(1, $"delivery {b}"), Entry(2, $"note {b % 2}")])
+            .ToList();
+
+        await Task.WhenAll(batches.Select(batch => store.AppendTimelineAsync("inc-1", batch, Ct)));
+
+        var timeline = await store.GetTimelineAsync("inc-1", Ct);
+        Assert.Equal(9, timeline.Count);
+        Assert.Equal("paged L1", timeline[0].Text);
+        Assert.Equal(Enumerable.Range(0, 6).Select(b => $"delivery {b}").Order(), timeline.Skip(1).Take(6).Select(e => e.Text).Order());
+        Assert.Equal(["note 0", "note 1"], timeline.Skip(7).Select(e => e.Text).Order());
+    }
 }

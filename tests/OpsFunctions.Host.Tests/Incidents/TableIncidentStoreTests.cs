@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Azure.Data.Tables;
 using OpsFunctions.Host.Incidents.Storage;
 using OpsFunctions.Operations.Incidents;
@@ -40,6 +41,19 @@ public sealed class TableIncidentStoreTests : IncidentStoreContractTests, IAsync
         var index = await Table(store).QueryAsync<TableEntity>(e => e.PartitionKey == "incidents", cancellationToken: Ct).SingleAsync(Ct);
 
         Assert.Contains("\"id\":\"inc-1\"", index.GetString("Record"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_RecordTooLargeForARow_ThrowsNamingTheIncident()
+    {
+        var store = await CreateStoreAsync();
+        var noise = string.Concat(Enumerable.Range(0, 40_000).Select(i => Convert.ToHexString(SHA256.HashData(BitConverter.GetBytes(i)))));
+        var record = Record("inc-huge", T0) with { Description = noise };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.UpsertAsync(record, Ct));
+
+        Assert.Contains("'inc-huge'", error.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetAsync("inc-huge", Ct));
     }
 
     [Theory]

@@ -9,6 +9,7 @@ public sealed partial class TableIncidentStore
     private const string EntryProperty = "Entry";
     private const string SequenceProperty = "Sequence";
     private const string NextProperty = "Next";
+    private const string RowKeyProperty = "RowKey";
 
     /// <summary>Entries per transaction: a transaction holds 100 operations, one of them the count row.</summary>
     private const int EntriesPerTransaction = 99;
@@ -42,7 +43,8 @@ public sealed partial class TableIncidentStore
             var head = await Table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.TimelineHeadRow, cancellationToken: cancellationToken).ConfigureAwait(false);
             var existing = new HashSet<string>(StringComparer.Ordinal);
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey lt {end}");
-            await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            // Only the keys: with $select the service returns just the named properties, keys included only when named.
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: [RowKeyProperty], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 existing.Add(row.RowKey);
             }

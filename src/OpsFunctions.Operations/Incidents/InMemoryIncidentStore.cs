@@ -9,7 +9,7 @@ namespace OpsFunctions.Operations.Incidents;
 public sealed class InMemoryIncidentStore : IIncidentStore
 {
     private readonly ConcurrentDictionary<string, IncidentRecord> _records = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, List<TimelineEntry>> _timelines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Timeline> _timelines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _reports = new(StringComparer.Ordinal);
 
     /// <summary>Gets every record, for assertions.</summary>
@@ -23,10 +23,16 @@ public sealed class InMemoryIncidentStore : IIncidentStore
 
     public Task AppendTimelineAsync(string incidentId, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken)
     {
-        var timeline = _timelines.GetOrAdd(incidentId, _ => []);
+        var timeline = _timelines.GetOrAdd(incidentId, _ => new Timeline());
         lock (timeline)
         {
-            timeline.AddRange(entries);
+            foreach (var entry in entries)
+            {
+                if (timeline.Keys.Add((entry.At.UtcTicks, entry.Actor, entry.Kind, entry.Text)))
+                {
+                    timeline.Entries.Add(entry);
+                }
+            }
         }
 
         return Task.CompletedTask;
@@ -50,30 +56,37 @@ public sealed class InMemoryIncidentStore : IIncidentStore
 
         lock (timeline)
         {
-            return Task.FromResult<IReadOnlyList<TimelineEntry>>([.. timeline]);
+            // OrderBy is stable: entries of the same time keep the order they were appended in.
+            return Task.FromResult<IReadOnlyList<TimelineEntry>>([.. timeline.Entries.OrderBy(e => e.At.UtcTicks)]);
         }
     }
 
     public Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken)
         => Task.FromResult(_reports.TryGetValue(incidentId, out var report) ? report : null);
 
-    /// <remarks>The continuation token is the number of matches already returned.</remarks>
     public Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var skip = query.ContinuationToken is { } token ? int.Parse(token, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var after = IncidentPaging.Validate(query);
         var matches = _records.Values
             .Where(r => (query.OpenedFrom is not { } from || r.OpenedAt >= from)
                 && (query.OpenedTo is not { } to || r.OpenedAt < to)
                 && (query.Service is not { } service || string.Equals(r.Service, service, StringComparison.Ordinal))
                 && (query.Severity is not { } severity || r.Severity == severity)
-                && (query.State is not { } state || r.State == state))
-            .OrderByDescending(r => r.OpenedAt)
+                && (query.State is not { } state || r.State == state)
+                && (after is not { } position || IncidentPaging.IsAfter(r, position)))
+            .OrderByDescending(r => r.OpenedAt.UtcTicks)
             .ThenBy(r => r.Id, StringComparer.Ordinal)
-            .Skip(skip)
             .Take(query.PageSize + 1)
             .ToList();
-        var next = matches.Count > query.PageSize ? (skip + query.PageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        var next = matches.Count > query.PageSize ? IncidentPaging.CreateToken(matches[query.PageSize - 1]) : null;
         return Task.FromResult(new IncidentPage(matches.Take(query.PageSize).ToList(), next));
+    }
+
+    /// <summary>One incident's timeline: the entries in the order appended, and their keys, so a repeated entry is dropped.</summary>
+    private sealed class Timeline
+    {
+        public List<TimelineEntry> Entries { get; } = [];
+
+        public HashSet<(long Ticks, string Actor, string Kind, string Text)> Keys { get; } = [];
     }
 }

@@ -81,7 +81,10 @@ public interface IIncidentStore
     /// <summary>Inserts or replaces the record with <see cref="IncidentRecord.Id"/>.</summary>
     Task UpsertAsync(IncidentRecord record, CancellationToken cancellationToken);
 
-    /// <summary>Appends entries to the incident's timeline.</summary>
+    /// <summary>
+    /// Appends entries to the incident's timeline. An entry equal to one already there (same time, actor, kind and
+    /// text) is skipped, so a retried activity does not duplicate its entries.
+    /// </summary>
     Task AppendTimelineAsync(string incidentId, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken);
 
     /// <summary>Stores the incident's Markdown report, replacing an earlier one.</summary>
@@ -90,13 +93,17 @@ public interface IIncidentStore
     /// <summary>Gets the record, or <see langword="null"/>.</summary>
     Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken);
 
-    /// <summary>Gets the timeline in the order appended.</summary>
+    /// <summary>Gets the timeline by time; entries of the same time in the order appended. Empty for an unknown incident.</summary>
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken);
 
     /// <summary>Gets the report, or <see langword="null"/>.</summary>
     Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken);
 
-    /// <summary>Gets one page of the incidents that match, newest opened first.</summary>
+    /// <summary>Gets one page of the incidents that match, newest opened first (ties by id); see <see cref="IncidentPaging"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// <see cref="IncidentQuery.PageSize"/> is outside 1 to 1,000, or <see cref="IncidentQuery.ContinuationToken"/> is not a
+    /// token a query returned; <see cref="ArgumentException.ParamName"/> names the field.
+    /// </exception>
     Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken);
 }
 

@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using OpsFunctions.Durable.AzureStorage;
 
 namespace OpsFunctions.Host.Incidents.Storage;
 
@@ -27,9 +26,6 @@ internal static partial class TableKeys
     public const string TimelineFirst = "t0";
 
     public const string TimelineEnd = "t:";
-
-    private static readonly SearchValues<char> Escaped = SearchValues.Create(
-        "%/\\#?" + new string([.. Enumerable.Range(0, 32).Concat(Enumerable.Range(0x7F, 0x21)).Select(i => (char)i)]));
 
     /// <summary>Gets the table of a task hub's incidents: <c>&lt;hub&gt;Incidents</c>.</summary>
     /// <exception cref="ArgumentException">The name breaks Azure Tables' rules; the message says which and why.</exception>
@@ -60,28 +56,7 @@ internal static partial class TableKeys
     public static string TimelineRow(long ticks, string entryKey)
         => "t" + ticks.ToString("D19", CultureInfo.InvariantCulture) + "-" + entryKey;
 
-    public static string Encode(string id)
-    {
-        if (!id.AsSpan().ContainsAny(Escaped))
-        {
-            return id;
-        }
-
-        var builder = new StringBuilder(id.Length + 8);
-        foreach (var c in id)
-        {
-            if (Escaped.Contains(c))
-            {
-                builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    public static string Encode(string id) => KeyEncoder.Encode(id);
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
     private static partial Regex TableNamePattern();

@@ -37,7 +37,9 @@ public sealed class IncidentHost : IAsyncDisposable
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public static async Task<IncidentHost> StartAsync(FakeTimeProvider? clock = null, Dictionary<string, string?>? extra = null)
+    /// <param name="clock">The host's clock, when a test moves time.</param>
+    /// <param name="extra">More settings, given the receiver (for addresses on it).</param>
+    public static async Task<IncidentHost> StartAsync(FakeTimeProvider? clock = null, Func<LoopbackReceiver, Dictionary<string, string?>>? extra = null)
     {
         var receiver = await LoopbackReceiver.StartAsync();
         var settings = RunningHost.DefaultSettings();
@@ -73,7 +75,7 @@ public sealed class IncidentHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        foreach (var (key, value) in extra ?? [])
+        foreach (var (key, value) in extra?.Invoke(receiver) ?? [])
         {
             settings[key] = value;
         }

@@ -43,6 +43,37 @@ public sealed class IncidentTests
     }
 
     [Fact]
+    public async Task Diagnostics_ConfiguredForTheService_PutOneLinePerCheckOnTheTimeline()
+    {
+        await using var incidents = await IncidentHost.StartAsync(extra: receiver => new()
+        {
+            ["Incidents:Diagnostics:checkout:HealthChecks:0:Url"] = receiver.Url("health?key=secret").ToString(),
+            ["Incidents:Diagnostics:checkout:Queries:0"] = "up{job=\"checkout\"}",
+            ["Diagnostics:Prometheus:BaseUrl"] = receiver.Url("prometheus/").ToString(),
+        });
+        var id = await incidents.OpenAsync();
+
+        var timeline = await WaitForTimelineAsync(incidents, id, entries => entries.Count(e => e.Kind == TimelineKinds.Diagnostics) >= 2);
+
+        var lines = timeline.Where(e => e.Kind == TimelineKinds.Diagnostics).Select(e => e.Text).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith($"health check {incidents.Receiver.Url("health")}: healthy (200)", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("query up{job=\"checkout\"}: error", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Diagnostics_HealthCheckWithoutAUrl_StopsStartUpNamingTheKey()
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => IncidentHost.StartAsync(extra: _ => new()
+        {
+            ["Incidents:Diagnostics:checkout:HealthChecks:0:ExpectedStatus"] = "200",
+        }));
+
+        Assert.Contains("Incidents:Diagnostics:checkout:HealthChecks:0:Url", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Alertmanager_SecondDeliveryOfTheGroup_UpdatesTheIncident()
     {
         await using var incidents = await IncidentHost.StartAsync();
@@ -131,7 +162,7 @@ public sealed class IncidentTests
     [Fact]
     public async Task Alertmanager_BodyOverItsLimit_Answers413()
     {
-        await using var incidents = await IncidentHost.StartAsync(extra: new() { ["Alertmanager:MaxBodyBytes"] = "10000" });
+        await using var incidents = await IncidentHost.StartAsync(extra: _ => new() { ["Alertmanager:MaxBodyBytes"] = "10000" });
 
         var (response, _) = await incidents.PostAlertsAsync(IncidentHost.Alerts("group-limit", count: 100));
 
@@ -323,6 +354,22 @@ public sealed class IncidentTests
         using var response = await incidents.Functions.GetAsync("/api/incidents/inc-nope-1", Cancellation);
 
         await Problem.AssertAsync(response, HttpStatusCode.NotFound);
+    }
+
+    private static async Task<IReadOnlyList<TimelineEntry>> WaitForTimelineAsync(IncidentHost incidents, string id, Func<IReadOnlyList<TimelineEntry>, bool> condition)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var timeline = await incidents.Store.GetTimelineAsync(id, Cancellation);
+            if (condition(timeline))
+            {
+                return timeline;
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     private static async Task<HttpResponseMessage> RedeemAsync(IncidentHost incidents, string link)

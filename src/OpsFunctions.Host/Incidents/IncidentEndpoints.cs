@@ -105,7 +105,17 @@ public static partial class IncidentEndpoints
             Source = IncidentSources.Manual,
             Labels = body.Labels ?? new Dictionary<string, string>(),
         };
-        await services.Client.ScheduleNewOrchestrationInstanceAsync(nameof(IncidentOrchestrator), input, new StartOrchestrationOptions(id), cancellationToken);
+        try
+        {
+            await services.Client.ScheduleNewOrchestrationInstanceAsync(nameof(IncidentOrchestrator), input, new StartOrchestrationOptions(id), cancellationToken);
+        }
+        catch when (idempotencyKey is not null)
+        {
+            // Nothing started: give the key back so the caller's retry is not taken for a duplicate.
+            await services.Gate.ReleaseAsync("delivery-incidents", idempotencyKey, CancellationToken.None);
+            throw;
+        }
+
         return TypedResults.Accepted($"/api/incidents/{id}", new IncidentAccepted(id, Opened));
     }
 

@@ -39,7 +39,8 @@ public sealed class IncidentTests
         Assert.Contains("/api/approvals/", hook.Json["links"]!["acknowledge"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1, await incidents.CountIncidentsAsync());
         var timeline = await incidents.Store.GetTimelineAsync(id, Cancellation);
-        Assert.DoesNotContain(timeline, e => e.Text.Contains(IncidentHost.PagerDutyKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(timeline, e => e.Text.Contains(IncidentHost.PagerDutyKey, StringComparison.Ordinal) || e.Text.Contains("/hook", StringComparison.Ordinal));
+        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Delivery && e.Text.StartsWith("webhook http://127.0.0.1:", StringComparison.Ordinal) && e.Text.EndsWith("/…: delivered", StringComparison.Ordinal));
     }
 
     [Fact]

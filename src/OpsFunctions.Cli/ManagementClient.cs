@@ -6,8 +6,18 @@ using System.Text.Json.Nodes;
 
 namespace OpsFunctions.Cli;
 
+/// <summary>Which key a client sends, so a refusal names the right one.</summary>
+public enum KeyKind
+{
+    Admin,
+    Function,
+
+    /// <summary>The admin key sent to function routes, for want of a function key.</summary>
+    AdminForFunction,
+}
+
 /// <summary>The host's management API over HTTP, with every failure turned into a message a person can act on.</summary>
-public sealed class ManagementClient(HttpClient http, Uri baseAddress, string? adminKey)
+public sealed class ManagementClient(HttpClient http, Uri baseAddress, string? adminKey, KeyKind keyKind = KeyKind.Admin)
 {
     public const string Api = "runtime/webhooks/durabletask";
 
@@ -43,6 +53,28 @@ public sealed class ManagementClient(HttpClient http, Uri baseAddress, string? a
     {
         using var request = Request(HttpMethod.Post, path, json);
         using var response = await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Posts JSON and returns the answer's JSON body (null when empty).</summary>
+    public async Task<JsonNode?> PostForJsonAsync(string path, string json, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Post, path, json);
+        using var response = await SendAsync(request, cancellationToken);
+        return await ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>One page of <c>GET api/incidents</c>, and the next page's token.</summary>
+    public async Task<(JsonArray Page, string? Continuation)> IncidentsAsync(string query, string? continuation, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Get, $"api/incidents{query}");
+        if (continuation is not null)
+        {
+            request.Headers.Add("x-ms-continuation-token", continuation);
+        }
+
+        using var response = await SendAsync(request, cancellationToken);
+        var page = (await ReadAsync(response, cancellationToken))?.AsArray() ?? [];
+        return (page, response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.FirstOrDefault() : null);
     }
 
     public async Task<int> PurgeAsync(string instanceId, CancellationToken cancellationToken)
@@ -108,7 +140,12 @@ public sealed class ManagementClient(HttpClient http, Uri baseAddress, string? a
             throw response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized => new CliException(
-                    $"The host refused the admin key: {detail} Pass --key or set OPS_ADMIN_KEY (a generated key is in the host's .opsfunctions/<hub>.keys.json).",
+                    keyKind switch
+                    {
+                        KeyKind.Function => $"The host refused the function key: {detail} Pass --function-key or set OPS_FUNCTION_KEY (a generated key is in the host's .opsfunctions/<hub>.keys.json).",
+                        KeyKind.AdminForFunction => $"The host refused the key: {detail} Pass --function-key or set OPS_FUNCTION_KEY (or the admin key with --key or OPS_ADMIN_KEY; generated keys are in the host's .opsfunctions/<hub>.keys.json).",
+                        _ => $"The host refused the admin key: {detail} Pass --key or set OPS_ADMIN_KEY (a generated key is in the host's .opsfunctions/<hub>.keys.json).",
+                    },
                     ExitCodes.Unauthorized),
                 HttpStatusCode.NotFound => new CliException(detail, ExitCodes.NotFound),
                 _ => new CliException($"{(int)response.StatusCode} {response.ReasonPhrase}: {detail}", ExitCodes.Failed),

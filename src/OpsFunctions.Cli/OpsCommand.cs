@@ -13,15 +13,17 @@ public static class OpsCommand
     public const string DefaultUrl = "http://127.0.0.1:7071";
     public const string UrlVariable = "OPS_URL";
     public const string KeyVariable = "OPS_ADMIN_KEY";
+    public const string FunctionKeyVariable = "OPS_FUNCTION_KEY";
     private const string Api = ManagementClient.Api;
 
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, Func<string, string?> environment, CancellationToken cancellationToken, HttpMessageHandler? handler = null)
     {
         var url = new Option<string?>("--url") { Description = $"The host's address ({UrlVariable}; default {DefaultUrl}).", Recursive = true };
         var key = new Option<string?>("--key") { Description = $"The admin key ({KeyVariable}).", Recursive = true };
-        var root = new RootCommand("ops: inspect and steer OpsFunctions orchestrations through the host's management API.") { url, key };
+        var functionKey = new Option<string?>("--function-key") { Description = $"The function key, for the incident commands ({FunctionKeyVariable}; the admin key when unset).", Recursive = true };
+        var root = new RootCommand("ops: inspect and steer OpsFunctions orchestrations through the host's management API.") { url, key, functionKey };
 
-        var context = new CommandContext(console, environment, url, key, handler);
+        var context = new CommandContext(console, environment, url, key, functionKey, handler);
         root.Add(ListCommand(context));
         root.Add(ShowCommand(context));
         root.Add(StartCommand(context));
@@ -33,6 +35,9 @@ public static class OpsCommand
 
         root.Add(PurgeCommand(context));
         root.Add(ApproveCommand(context));
+        root.Add(IncidentCommands.List(context));
+        root.Add(IncidentCommands.Act(context, "ack", "acknowledge"));
+        root.Add(IncidentCommands.Act(context, "resolve", "resolve"));
 
         var output = console.Profile.Out.Writer;
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, cancellationToken);

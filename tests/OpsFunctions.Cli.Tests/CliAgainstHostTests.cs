@@ -8,6 +8,7 @@ namespace OpsFunctions.Cli.Tests;
 public sealed class HostProcessFixture : IAsyncLifetime
 {
     public const string AdminKey = "cli-admin-key";
+    public const string FunctionKey = "cli-function-key";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("opsfunctions-cli-").FullName;
 
@@ -18,7 +19,7 @@ public sealed class HostProcessFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
         => Host = await HostProcess.StartAsync(
             _directory,
-            new Dictionary<string, string> { ["Keys__Admin"] = AdminKey, ["Keys__Function"] = "cli-function-key", ["Approvals__SigningKey"] = "cli-signing" });
+            new Dictionary<string, string> { ["Keys__Admin"] = AdminKey, ["Keys__Function"] = FunctionKey, ["Approvals__SigningKey"] = "cli-signing" });
 
     public async ValueTask DisposeAsync()
     {
@@ -112,6 +113,80 @@ public sealed class CliAgainstHostTests(HostProcessFixture fixture) : IClassFixt
         Assert.Equal(ExitCodes.Unauthorized, exitCode);
         Assert.Contains("The host refused the admin key", output, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-key", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AckListResolve_AnIncident_RecordTheActorAndRefuseASecondResolve()
+    {
+        var env = fixture.Environment;
+        env["OPS_FUNCTION_KEY"] = HostProcessFixture.FunctionKey;
+        var id = await OpenIncidentAsync("cli ack");
+
+        var ack = await CliRun.RunAsync(env, "ack", id, "--actor", "alice", "--note", "looking");
+        await WaitForIncidentAsync(id, "Acknowledged");
+        var list = await CliRun.RunAsync(env, "incidents", "--state", "Acknowledged");
+        var resolve = await CliRun.RunAsync(env, "resolve", id, "--actor", "alice");
+        await WaitForIncidentAsync(id, "Resolved");
+        var again = await CliRun.RunAsync(env, "resolve", id, "--actor", "bob");
+
+        Assert.Equal((0, true), (ack.ExitCode, ack.Output.Contains($"Asked incident {id} to acknowledge, as alice", StringComparison.Ordinal)));
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(id, list.Output, StringComparison.Ordinal);
+        Assert.Contains("alice", list.Output, StringComparison.Ordinal);
+        Assert.Equal(0, resolve.ExitCode);
+        Assert.Equal(ExitCodes.Failed, again.ExitCode);
+        Assert.Contains("409", again.Output, StringComparison.Ordinal);
+        Assert.Contains("already resolved", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ack_UnknownIncidentMissingActorOrWrongKey_SaysWhyWithItsExitCode()
+    {
+        var env = fixture.Environment;
+        env["OPS_FUNCTION_KEY"] = HostProcessFixture.FunctionKey;
+        var id = await OpenIncidentAsync("cli errors");
+
+        var unknown = await CliRun.RunAsync(env, "ack", "inc-unknown-1", "--actor", "alice");
+        var noActor = await CliRun.RunAsync(env, "ack", id);
+        env["OPS_FUNCTION_KEY"] = "not-the-function-key";
+        var wrongKey = await CliRun.RunAsync(env, "resolve", id, "--actor", "alice");
+        env.Remove("OPS_FUNCTION_KEY");
+        var adminKey = await CliRun.RunAsync(env, "ack", id, "--actor", "alice");
+
+        Assert.Equal(ExitCodes.NotFound, unknown.ExitCode);
+        Assert.Contains("No incident with id 'inc-unknown-1'", unknown.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, noActor.ExitCode);
+        Assert.Contains("--actor is required", noActor.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Unauthorized, wrongKey.ExitCode);
+        Assert.Contains("The host refused the function key", wrongKey.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-function-key", wrongKey.Output, StringComparison.Ordinal);
+        Assert.Equal(0, adminKey.ExitCode);
+    }
+
+    private async Task<string> OpenIncidentAsync(string title)
+    {
+        using var http = Admin();
+        using var opened = await http.PostAsJsonAsync("/api/incidents", new { title, service = "cli", severity = "warning", actor = "carol" }, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, opened.StatusCode);
+        var id = (await opened.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<string>();
+        await WaitForIncidentAsync(id, "Open");
+        return id;
+    }
+
+    private async Task WaitForIncidentAsync(string id, string state)
+    {
+        using var http = Admin();
+        while (true)
+        {
+            using var response = await http.GetAsync($"/api/incidents/{id}", TestContext.Current.CancellationToken);
+            if (response.IsSuccessStatusCode
+                && (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["incident"]!["state"]!.GetValue<string>() == state)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
+        }
     }
 
     private async Task StartWaitingAsync(Dictionary<string, string> env, string id)

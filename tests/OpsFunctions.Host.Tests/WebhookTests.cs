@@ -10,7 +10,7 @@ namespace OpsFunctions.Host.Tests;
 public sealed class WebhookTests
 {
     private const string Deployment = "{\"service\":\"checkout\",\"version\":\"1.2.3\"}";
-    private const string Alert = "{\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"HighLatency\\\"}\",\"status\":\"firing\",\"receiver\":\"ops\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"HighLatency\"}}]}";
+    private const string Alert = "{\"version\":\"4\",\"groupKey\":\"{}:{alertname=\\\"HighLatency\\\"}\",\"status\":\"firing\",\"receiver\":\"ops\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"HighLatency\"},\"startsAt\":\"2026-11-23T06:00:00Z\",\"fingerprint\":\"4f1c2a\"}]}";
     private const string Push = "{\"ref\":\"refs/heads/main\",\"repository\":{\"full_name\":\"acme/shop\"}}";
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -275,13 +275,27 @@ public sealed class WebhookTests
     }
 
     [Fact]
-    public async Task Alertmanager_BearerToken_StartsTheOrchestration()
+    public async Task Alertmanager_BearerToken_OpensAnIncident()
     {
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
         var request = Post("/api/alerts/alertmanager", Alert, key: null);
         request.Headers.Authorization = new("Bearer", RunningHost.AlertmanagerToken);
 
         using var response = await host.Http.SendAsync(request, Cancellation);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["id"]!.GetValue<string>();
+        Assert.Equal("IncidentOrchestrator", (await host.Client.GetInstanceAsync(id, cancellation: Cancellation))!.Name);
+    }
+
+    [Fact]
+    public async Task Alertmanager_AnotherOrchestratorConfigured_StartsItWithThePayload()
+    {
+        var settings = RunningHost.DefaultSettings();
+        settings["Alertmanager:Orchestrator"] = "SampleWorkflow";
+        await using var host = await RunningHost.StartAsync(settings, cancellationToken: Cancellation);
+
+        using var response = await host.Http.SendAsync(Post("/api/alerts/alertmanager", Alert, RunningHost.FunctionKey), Cancellation);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(1, await CountAsync(host, "alertmanager-"));

@@ -78,7 +78,9 @@ public static partial class ApprovalEndpoints
             return ApprovalPages.Answer(request, StatusCodes.Status409Conflict, "Already used", "This approval link has already been used.");
         }
 
-        var payload = new { decision = claims.Decision, approver = claims.Approver, decidedAt = services.TimeProvider.GetUtcNow() };
+        // An incident's ack / resolve link raises what the incident waits for: who acted. Other approvals get the decision.
+        object payload = Incidents.ActionLinks.RedeemPayload(claims) as object
+            ?? new { decision = claims.Decision, approver = claims.Approver, decidedAt = services.TimeProvider.GetUtcNow() };
         try
         {
             await services.Client.RaiseEventAsync(claims.InstanceId, claims.EventName, payload, cancellationToken);

@@ -1,6 +1,7 @@
 using OpsFunctions.Durable;
 using OpsFunctions.Host.Durability;
 using OpsFunctions.Host.Samples;
+using OpsFunctions.Operations;
 
 namespace OpsFunctions.Host.Hosting;
 
@@ -24,7 +25,7 @@ public static class EngineRegistration
         services.AddSingleton(paths);
         services
             .AddDurableTask(options => options.ShutdownGracePeriod = DefaultShutdownGracePeriod)
-            .AddTasks(tasks => tasks.AddOrchestrator<OnceMarker>().AddSamples())
+            .AddTasks(tasks => tasks.AddOrchestrator<OnceMarker>().AddSamples().AddIncidentResponse())
             .UseConfiguredStorage(configuration, paths);
 
         var section = configuration.GetSection(DurableTaskSection);

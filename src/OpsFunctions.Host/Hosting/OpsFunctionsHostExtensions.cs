@@ -1,4 +1,5 @@
 using OpsFunctions.Host.Approvals;
+using OpsFunctions.Host.Incidents;
 using OpsFunctions.Host.Management;
 using OpsFunctions.Host.Observability;
 using OpsFunctions.Host.Schedules;
@@ -23,6 +24,7 @@ public static class OpsFunctionsHostExtensions
         builder.Services.AddWebhooks();
         builder.Services.AddApprovals();
         builder.Services.AddSchedules();
+        builder.Services.AddIncidents(builder.Configuration);
         builder.Services.AddOpsObservability();
         return builder;
     }
@@ -38,6 +40,7 @@ public static class OpsFunctionsHostExtensions
         app.MapManagementEndpoints();
         app.MapWebhookEndpoints();
         app.MapApprovalEndpoints();
+        app.MapIncidentEndpoints();
         return app;
     }
 }

@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OpsFunctions.Durable.Client;
 using OpsFunctions.Host.Durability;
+using OpsFunctions.Host.Incidents;
+using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Security;
 
@@ -45,8 +48,8 @@ public static class WebhookEndpoints
         return app;
     }
 
-    public static async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> AlertmanagerAsync(
-        HttpRequest request, [AsParameters] WebhookServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, Accepted<IncidentAccepted>, Ok<IncidentAccepted>, ProblemHttpResult>> AlertmanagerAsync(
+        HttpRequest request, [AsParameters] WebhookServices services, DurableTaskClient client, CancellationToken cancellationToken)
     {
         // Alertmanager's http_config sends "Authorization: Bearer <token>"; a function key works as well.
         var token = services.Alertmanager.Value.BearerToken;
@@ -64,8 +67,27 @@ public static class WebhookEndpoints
             return unauthorized;
         }
 
+        var options = services.Alertmanager.Value;
+        if (options.Orchestrator == nameof(IncidentOrchestrator))
+        {
+            // Incident response: one incident per group, later deliveries become updates of it.
+            return await IncidentEndpoints.DeliverAlertsAsync(request, client, options.MaxBodyBytes, cancellationToken) switch
+            {
+                { Result: Accepted<IncidentAccepted> accepted } => accepted,
+                { Result: Ok<IncidentAccepted> ok } => ok,
+                { Result: ProblemHttpResult problem } => problem,
+                var other => throw new InvalidOperationException($"Unexpected result {other.Result.GetType().Name}."),
+            };
+        }
+
         return await StartFromJsonAsync(
-            request, services, "alertmanager", services.Alertmanager.Value.Orchestrator, ["version", "groupKey", "status", "receiver", "alerts"], cancellationToken);
+            request, services, "alertmanager", options.Orchestrator, ["version", "groupKey", "status", "receiver", "alerts"], cancellationToken) switch
+        {
+            { Result: Accepted<WebhookAccepted> accepted } => accepted,
+            { Result: Ok<WebhookAccepted> ok } => ok,
+            { Result: ProblemHttpResult problem } => problem,
+            var other => throw new InvalidOperationException($"Unexpected result {other.Result.GetType().Name}."),
+        };
     }
 
     public static Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> DeploymentAsync(

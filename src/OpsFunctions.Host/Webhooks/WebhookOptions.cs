@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using OpsFunctions.Host.Samples;
+using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Host.Webhooks;
 
@@ -37,11 +38,20 @@ public sealed class AlertmanagerOptions
 {
     public const string Section = "Alertmanager";
 
+    /// <summary>The default of <see cref="MaxBodyBytes"/>: a group of thousands of alerts fits.</summary>
+    public const long DefaultMaxBodyBytes = 16L * 1024 * 1024;
+
     /// <summary>Gets or sets the bearer token Alertmanager's <c>http_config</c> sends; the function key works too.</summary>
     public string? BearerToken { get; set; }
 
+    /// <summary>Gets or sets what a delivery starts: <c>IncidentOrchestrator</c> runs incident response (one incident per group); another name starts that orchestrator with the payload.</summary>
     [Required]
-    public string Orchestrator { get; set; } = nameof(SampleWorkflow);
+    public string Orchestrator { get; set; } = nameof(IncidentOrchestrator);
+
+    /// <summary>Gets or sets the largest delivery this route takes (for incident response); a large alert group is larger than other webhooks.</summary>
+    /// <value>16 MiB unless set.</value>
+    [Range(1, 256L * 1024 * 1024)]
+    public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 }
 
 /// <summary>The deployment (rollout) webhook; section <c>Deployments</c>.</summary>

@@ -1,0 +1,349 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OpsFunctions.Durable;
+using OpsFunctions.Durable.Client;
+using OpsFunctions.Host.Durability;
+using OpsFunctions.Host.Hosting;
+using OpsFunctions.Host.Management;
+using OpsFunctions.Host.Security;
+using OpsFunctions.Host.Webhooks;
+using OpsFunctions.Operations.Incidents;
+
+namespace OpsFunctions.Host.Incidents;
+
+/// <summary>The dependencies of the incident handlers.</summary>
+public sealed record IncidentServices(DurableTaskClient Client, IIncidentStore Store, OnceGate Gate, IOptions<WebhookLimits> Limits);
+
+/// <summary>A manual incident: <c>POST /api/incidents</c>.</summary>
+public sealed record OpenIncidentRequest(
+    string? Title, string? Service, string? Severity, string? Description, string? Actor, string? Policy, Dictionary<string, string>? Labels);
+
+/// <summary>An acknowledgement or resolution: who acts, and an optional note for the timeline.</summary>
+public sealed record IncidentActionRequest(string? Actor, string? Note);
+
+/// <summary>What <c>POST /api/incidents</c> and the Alertmanager route answer.</summary>
+/// <param name="Id">The incident id.</param>
+/// <param name="Outcome"><c>opened</c>, <c>updated</c> (a later delivery of the group) or <c>ignored</c> (only resolved alerts of a closed group).</param>
+/// <param name="Duplicate">Whether the <c>Idempotency-Key</c> was seen before, so nothing happened.</param>
+public sealed record IncidentAccepted(string? Id, string Outcome, bool Duplicate = false);
+
+/// <summary>What an ack or resolve answers: the event raised on the incident.</summary>
+public sealed record IncidentActionAccepted(string Id, string Event, string Actor);
+
+/// <summary>An incident with its timeline and report: <c>GET /api/incidents/{id}</c>.</summary>
+public sealed record IncidentDetails(IncidentRecord Incident, IReadOnlyList<TimelineEntry> Timeline, string? Report);
+
+/// <summary>
+/// Incident response over HTTP, behind the function key: open by hand, acknowledge, resolve, list and show.
+/// The Alertmanager webhook delivers through <see cref="DeliverAlertsAsync"/>.
+/// </summary>
+public static partial class IncidentEndpoints
+{
+    public const string Opened = "opened";
+    public const string Updated = "updated";
+    public const string Ignored = "ignored";
+    public const int DefaultPageSize = 50;
+
+    public static IEndpointRouteBuilder MapIncidentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/incidents").RequireKey(KeyScope.Function);
+        api.MapPost("/", OpenAsync);
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id}", GetAsync);
+        api.MapPost("/{id}/ack", (string id, HttpRequest request, [AsParameters] IncidentServices services, CancellationToken ct)
+            => ActAsync(id, IncidentEvents.Acknowledged, request, services, ct));
+        api.MapPost("/{id}/resolve", (string id, HttpRequest request, [AsParameters] IncidentServices services, CancellationToken ct)
+            => ActAsync(id, IncidentEvents.Resolved, request, services, ct));
+        return app;
+    }
+
+    public static async Task<Results<Accepted<IncidentAccepted>, Ok<IncidentAccepted>, ProblemHttpResult>> OpenAsync(
+        HttpRequest request, [AsParameters] IncidentServices services, CancellationToken cancellationToken)
+    {
+        var idempotencyKey = request.Headers[WebhookStarter.IdempotencyHeader].Count > 0 ? request.Headers[WebhookStarter.IdempotencyHeader].ToString() : null;
+        if (WebhookStarter.ValidateDeliveryId(idempotencyKey, WebhookStarter.IdempotencyHeader) is { } badKey)
+        {
+            return badKey;
+        }
+
+        var (body, problem) = await ReadAsync<OpenIncidentRequest>(request, services, cancellationToken, "title", "service", "actor");
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        Severity? severity = null;
+        if (!string.IsNullOrWhiteSpace(body!.Severity))
+        {
+            if (!SeverityLabels.TryParse(body.Severity, out var parsed))
+            {
+                return Problems.Invalid("severity", $"The field 'severity' holds '{body.Severity}'; use critical, high, warning or info (or Critical, High, Medium, Low).");
+            }
+
+            severity = parsed;
+        }
+
+        var id = $"{IncidentIds.Prefix}manual-{Guid.NewGuid():N}";
+        if (idempotencyKey is not null)
+        {
+            var claim = await services.Gate.TryClaimAsync("delivery-incidents", idempotencyKey, services.Limits.Value.IdempotencyWindow, id, cancellationToken);
+            if (!claim.Claimed)
+            {
+                return TypedResults.Ok(new IncidentAccepted(claim.Reference, Opened, Duplicate: true));
+            }
+        }
+
+        var input = new IncidentRequest
+        {
+            Title = body.Title,
+            Service = body.Service,
+            Severity = severity ?? SeverityLabels.Default,
+            Description = body.Description,
+            OpenedBy = body.Actor,
+            Policy = string.IsNullOrWhiteSpace(body.Policy) ? null : body.Policy,
+            Source = IncidentSources.Manual,
+            Labels = body.Labels ?? new Dictionary<string, string>(),
+        };
+        try
+        {
+            await services.Client.ScheduleNewOrchestrationInstanceAsync(nameof(IncidentOrchestrator), input, new StartOrchestrationOptions(id), cancellationToken);
+        }
+        catch when (idempotencyKey is not null)
+        {
+            // Nothing started: give the key back so the caller's retry is not taken for a duplicate.
+            await services.Gate.ReleaseAsync("delivery-incidents", idempotencyKey, CancellationToken.None);
+            throw;
+        }
+
+        return TypedResults.Accepted($"/api/incidents/{id}", new IncidentAccepted(id, Opened));
+    }
+
+    public static async Task<Results<Accepted<IncidentActionAccepted>, ProblemHttpResult>> ActAsync(
+        string id, string eventName, HttpRequest request, IncidentServices services, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadAsync<IncidentActionRequest>(request, services, cancellationToken, "actor");
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var verb = eventName == IncidentEvents.Acknowledged ? "acknowledged" : "resolved";
+        var instance = await services.Client.GetInstanceAsync(id, cancellation: cancellationToken);
+        var record = await services.Store.GetAsync(id, cancellationToken);
+        if (record?.State == IncidentState.Resolved)
+        {
+            return Problems.Conflict($"Incident '{id}' is already resolved (by {record.ResolvedBy ?? "unknown"} at {record.ResolvedAt:u}); it cannot be {verb}.");
+        }
+
+        if (instance is null || instance.Name != nameof(IncidentOrchestrator))
+        {
+            return Problems.NotFound($"No incident with id '{id}'.");
+        }
+
+        if (instance.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        {
+            return Problems.Conflict($"Incident '{id}' has already ended ({instance.RuntimeStatus}); it cannot be {verb}.");
+        }
+
+        var action = new IncidentAction(body!.Actor!.Trim(), string.IsNullOrWhiteSpace(body.Note) ? null : body.Note);
+        try
+        {
+            await services.Client.RaiseEventAsync(id, eventName, action, cancellationToken);
+        }
+        catch (InstanceNotFoundException)
+        {
+            return Problems.NotFound($"No incident with id '{id}'.");
+        }
+        catch (InvalidOperationException)
+        {
+            return Problems.Conflict($"Incident '{id}' has already ended; it cannot be {verb}.");
+        }
+
+        return TypedResults.Accepted($"/api/incidents/{id}", new IncidentActionAccepted(id, eventName, action.Actor!));
+    }
+
+    public static async Task<Results<Ok<List<IncidentRecord>>, ProblemHttpResult>> ListAsync(
+        string? openedFrom,
+        string? openedTo,
+        string? service,
+        string? severity,
+        string? state,
+        string? top,
+        HttpRequest request,
+        IIncidentStore store,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string>();
+        var from = ManagementQuery.Time(openedFrom, nameof(openedFrom), errors);
+        var to = ManagementQuery.Time(openedTo, nameof(openedTo), errors);
+        Severity? severityFilter = null;
+        if (!string.IsNullOrWhiteSpace(severity))
+        {
+            if (SeverityLabels.TryParse(severity, out var parsed))
+            {
+                severityFilter = parsed;
+            }
+            else
+            {
+                errors[nameof(severity)] = $"The field 'severity' holds '{severity}', which is not one of {string.Join(", ", Enum.GetNames<Severity>())}.";
+            }
+        }
+
+        IncidentState? stateFilter = null;
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            if (Enum.TryParse<IncidentState>(state, ignoreCase: true, out var parsed) && !int.TryParse(state, out _))
+            {
+                stateFilter = parsed;
+            }
+            else
+            {
+                errors[nameof(state)] = $"The field 'state' holds '{state}', which is not one of {string.Join(", ", Enum.GetNames<IncidentState>())}.";
+            }
+        }
+
+        var pageSize = DefaultPageSize;
+        if (top is not null && (!int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > ManagementEndpoints.MaxPageSize))
+        {
+            errors[nameof(top)] = $"The field 'top' must be a number between 1 and {ManagementEndpoints.MaxPageSize}.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var continuation = request.Headers[ManagementEndpoints.ContinuationHeader].ToString();
+        IncidentPage page;
+        try
+        {
+            page = await store.QueryAsync(
+                new IncidentQuery
+                {
+                    OpenedFrom = from,
+                    OpenedTo = to,
+                    Service = string.IsNullOrWhiteSpace(service) ? null : service,
+                    Severity = severityFilter,
+                    State = stateFilter,
+                    PageSize = pageSize,
+                    ContinuationToken = continuation.Length > 0 ? continuation : null,
+                },
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
+        {
+            return Problems.Invalid(ManagementEndpoints.ContinuationHeader, $"The header '{ManagementEndpoints.ContinuationHeader}' does not hold a token this host gave out.");
+        }
+
+        if (page.ContinuationToken is { } next)
+        {
+            request.HttpContext.Response.Headers[ManagementEndpoints.ContinuationHeader] = next;
+        }
+
+        return TypedResults.Ok(page.Incidents.ToList());
+    }
+
+    public static async Task<Results<Ok<IncidentDetails>, ProblemHttpResult>> GetAsync(string id, IIncidentStore store, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(id, cancellationToken);
+        if (record is null)
+        {
+            return Problems.NotFound($"No incident with id '{id}'.");
+        }
+
+        var timeline = await store.GetTimelineAsync(id, cancellationToken);
+        var report = await store.GetReportAsync(id, cancellationToken);
+        return TypedResults.Ok(new IncidentDetails(record, timeline, report));
+    }
+
+    /// <summary>
+    /// The Alertmanager webhook for incident response: reads the v4 payload (up to <c>Alertmanager:MaxBodyBytes</c>),
+    /// validates it (400 naming each field) and delivers it to the group's incident: 202 <c>opened</c> or
+    /// <c>updated</c>, 200 <c>ignored</c>.
+    /// </summary>
+    public static async Task<Results<Accepted<IncidentAccepted>, Ok<IncidentAccepted>, ProblemHttpResult>> DeliverAlertsAsync(
+        HttpRequest request, DurableTaskClient client, long maxBodyBytes, CancellationToken cancellationToken)
+    {
+        var json = await JsonBody.ReadAsync(request, maxBodyBytes, allowEmpty: false, cancellationToken);
+        if (json.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        AlertmanagerWebhook? payload;
+        try
+        {
+            payload = json.Json.Deserialize<AlertmanagerWebhook>();
+        }
+        catch (JsonException exception)
+        {
+            return Problems.Invalid(FieldOf(exception), $"The payload does not fit Alertmanager's webhook (version 4): {exception.Message}");
+        }
+
+        if (payload is null)
+        {
+            return Problems.Invalid("body", "The body is JSON null; send Alertmanager's webhook payload.");
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var error in payload.Validate())
+        {
+            errors.TryAdd(error.Field, $"The field '{error.Field}' {error.Message}.");
+        }
+
+        foreach (var (field, message) in JsonBody.MissingFields(json.Json, "status"))
+        {
+            errors.TryAdd(field, message);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var result = await AlertmanagerDelivery.DeliverAsync(client, payload, cancellationToken);
+        return result.Disposition switch
+        {
+            DeliveryDisposition.Started => TypedResults.Accepted($"/api/incidents/{result.InstanceId}", new IncidentAccepted(result.InstanceId, Opened)),
+            DeliveryDisposition.Updated => TypedResults.Accepted($"/api/incidents/{result.InstanceId}", new IncidentAccepted(result.InstanceId, Updated)),
+            DeliveryDisposition.Ignored => TypedResults.Ok(new IncidentAccepted(result.InstanceId, Ignored)),
+            _ => Problems.Invalid(result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => $"The field '{g.Key}' {g.First().Message}.")),
+        };
+    }
+
+    private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(
+        HttpRequest request, IncidentServices services, CancellationToken cancellationToken, params string[] required)
+        where T : class
+    {
+        var json = await JsonBody.ReadAsync(request, services.Limits.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
+        if (json.Problem is { } problem)
+        {
+            return (null, problem);
+        }
+
+        var missing = JsonBody.MissingFields(json.Json, required);
+        foreach (var field in required.Where(f => !missing.ContainsKey(f) && json.Json?[f] is System.Text.Json.Nodes.JsonValue value
+            && value.TryGetValue<string>(out var text) && string.IsNullOrWhiteSpace(text)))
+        {
+            missing[field] = $"The field '{field}' is required.";
+        }
+
+        if (missing.Count > 0)
+        {
+            return (null, Problems.Invalid(missing));
+        }
+
+        try
+        {
+            return (json.Json.Deserialize<T>(JsonSerializerOptions.Web), null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, Problems.Invalid(FieldOf(exception), $"The request does not fit: {exception.Message}"));
+        }
+    }
+
+    private static string FieldOf(JsonException exception)
+        => exception.Path?.TrimStart('$', '.') is { Length: > 0 } field ? field : "body";
+}

@@ -12,7 +12,7 @@ internal sealed record BenchOptions(string Workload, int Instances, int Activiti
     public bool Idempotency { get; init; }
 
     public const string Usage =
-        "usage: OpsFunctions.Bench <chain|fanout|replay|idle|start-latency|webhook-load> [--instances N] [--activities M] [--runs R] [--store sqlite|azurite] [--no-cache] [--concurrency C] [--idempotency]";
+        "usage: OpsFunctions.Bench <chain|fanout|replay|idle|start-latency|webhook-load|incident-latency|incident-load> [--instances N] [--activities M] [--runs R] [--store sqlite|azurite] [--no-cache] [--concurrency C] [--idempotency]";
 
     public static BenchOptions Parse(string[] args)
     {

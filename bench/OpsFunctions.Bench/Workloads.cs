@@ -17,6 +17,8 @@ internal static class Workloads
         "idle" => IdleAsync(options),
         "start-latency" => StartLatencyAsync(options),
         "webhook-load" => WebhookLoad.RunAsync(options),
+        "incident-latency" => IncidentLoad.LatencyAsync(options),
+        "incident-load" => IncidentLoad.LoadAsync(options),
         _ => throw new ArgumentException($"unknown workload '{options.Workload}'. {BenchOptions.Usage}"),
     };
 

@@ -30,4 +30,26 @@ public sealed class MetricsTests : OrchestrationTestBase
         Assert.Equal(3, activities.Count);
         Assert.Equal(1, activities.Count(m => (string?)m.Tags["outcome"] == "failed"));
     }
+
+    [Fact]
+    public async Task RecordTimers_TimerReachedLate_RecordsHowLateByOrchestrator()
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<string>("Nap", async context =>
+            {
+                await context.CreateTimer(TimeSpan.FromMinutes(10), CancellationToken.None);
+                return "rested";
+            }));
+        using var lateness = new MetricCollector<double>(host.Services.GetRequiredService<DurableMetrics>().Meter, "opsfunctions.timer.lateness");
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Nap", cancellation: Cancellation);
+        await host.WaitForIdleAsync(Cancellation);
+
+        // The clock jumps past the due time, as when the host was busy or down: the timer arrives 5 s late.
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(5), Cancellation);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await GetAsync(host, id)).RuntimeStatus);
+        var measurement = Assert.Single(lateness.GetMeasurementSnapshot());
+        Assert.Equal(5, measurement.Value, precision: 3);
+        Assert.Equal("Nap", measurement.Tags["name"]);
+    }
 }

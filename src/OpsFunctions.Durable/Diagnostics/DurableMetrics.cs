@@ -4,7 +4,7 @@ namespace OpsFunctions.Durable.Diagnostics;
 
 /// <summary>
 /// The engine's instruments, on the meter <see cref="MeterName"/>: orchestrations started, completed and failed
-/// by orchestrator name, and activity durations by activity name.
+/// by orchestrator name, activity durations by activity name, and how late durable timers fire.
 /// </summary>
 /// <remarks>
 /// The meter comes from the container's <see cref="IMeterFactory"/> when there is one, so two engines in one
@@ -20,6 +20,7 @@ public sealed class DurableMetrics : IDisposable
     private readonly Counter<long> _completed;
     private readonly Counter<long> _failed;
     private readonly Histogram<double> _activityDuration;
+    private readonly Histogram<double> _timerLateness;
 
     /// <summary>Initializes a new instance of the <see cref="DurableMetrics"/> class.</summary>
     /// <param name="meterFactory">Creates the meter; a standalone meter when <see langword="null"/>.</param>
@@ -34,6 +35,11 @@ public sealed class DurableMetrics : IDisposable
             "s",
             "How long activities ran, by activity name and outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        _timerLateness = _meter.CreateHistogram<double>(
+            "opsfunctions.timer.lateness",
+            "s",
+            "How long after its due time a durable timer reached its orchestration, by orchestrator name.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60] });
     }
 
     /// <summary>Gets the meter, for listeners that want only this engine's instruments.</summary>
@@ -75,6 +81,18 @@ public sealed class DurableMetrics : IDisposable
             duration.TotalSeconds,
             new KeyValuePair<string, object?>("name", name),
             new KeyValuePair<string, object?>("outcome", failed ? "failed" : "completed"));
+
+    /// <summary>Records how late the timers an episode delivered fired.</summary>
+    /// <param name="name">The orchestrator name.</param>
+    /// <param name="events">The episode's new events.</param>
+    /// <param name="now">When the episode ran.</param>
+    public void RecordTimers(string name, IReadOnlyList<History.HistoryEvent> events, DateTimeOffset now)
+    {
+        foreach (var fired in events.OfType<History.TimerFired>())
+        {
+            _timerLateness.Record(Math.Max(0, (now - fired.FireAt).TotalSeconds), new KeyValuePair<string, object?>("name", name));
+        }
+    }
 
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();

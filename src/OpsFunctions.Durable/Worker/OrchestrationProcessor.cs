@@ -57,7 +57,8 @@ internal sealed partial class OrchestrationProcessor
         var traceParent = session.History.Started?.TraceParent
             ?? workItem.Messages.Select(m => m.Message.Event).OfType<ExecutionStarted>().LastOrDefault()?.TraceParent;
         using var span = DurableTracing.StartEpisode(head.Name, workItem.InstanceId, traceParent);
-        var commit = _planner.Plan(session, head, workItem.Messages, _timeProvider.GetUtcNow());
+        var now = _timeProvider.GetUtcNow();
+        var commit = _planner.Plan(session, head, workItem.Messages, now);
         var cacheable = commit.NewEvents.Count > 0 && !session.History.IsEnded && session.Executor is not null;
         if (cacheable)
         {
@@ -94,6 +95,7 @@ internal sealed partial class OrchestrationProcessor
 
         _notifier.Notify(commit.Instance);
         _metrics.RecordEpisode(commit.Instance.Name, head.Status, commit.Instance.Status);
+        _metrics.RecordTimers(commit.Instance.Name, commit.NewEvents, now);
         LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
     }
 

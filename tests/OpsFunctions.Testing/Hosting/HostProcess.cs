@@ -32,6 +32,13 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>Gets the process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>Gets the memory the process holds in RAM now (its resident set).</summary>
+    public long ResidentBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>Gets the built host next to the calling test's output (artifacts/bin/OpsFunctions.Host/{configuration}).</summary>
     public static string HostAssembly
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using OpsFunctions.Testing.Alerting;
 using OpsFunctions.Testing.Email;
+using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Http;
 
 namespace OpsFunctions.Host.Tests;
@@ -67,11 +68,20 @@ public sealed partial class IncidentEndToEndTests
         var ended = TimeProvider.System.GetUtcNow().AddSeconds(-1);
         await alertmanager.PostAlertsAsync([AlertmanagerProcess.Alert(labels, annotations, ended), AlertmanagerProcess.Alert(second, annotations, ended)], Cancellation);
         await WaitForAsync(async () => (string?)(await GetIncidentAsync(host, incident))["incident"]?["state"] == "Resolved", "the resolution");
+        await WaitForAsync(async () => (await GetIncidentAsync(host, incident))["report"] is not null, "the report");
         var closed = await GetIncidentAsync(host, incident);
-        var report = (string?)closed["report"];
-        Assert.NotNull(report);
-        Assert.Contains("Time to acknowledge", report, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("Time to resolve", report, StringComparison.OrdinalIgnoreCase);
+        var report = (string)closed["report"]!;
+        var record = closed["incident"]!;
+        var opened = record["openedAt"]!.GetValue<DateTimeOffset>();
+        var acknowledged = record["acknowledgedAt"]!.GetValue<DateTimeOffset>() - opened;
+        var resolved = record["resolvedAt"]!.GetValue<DateTimeOffset>() - opened;
+        Assert.InRange(acknowledged, AckTimeout, Patience * 3);
+        Assert.InRange(resolved, acknowledged, Patience * 5);
+        Assert.Contains($"| Time to acknowledge | {IncidentReport.Duration(acknowledged)} |", report, StringComparison.Ordinal);
+        Assert.Contains($"| Time to resolve | {IncidentReport.Duration(resolved)} |", report, StringComparison.Ordinal);
+        var acknowledgedBy = (string?)record["acknowledgedBy"];
+        Assert.False(string.IsNullOrEmpty(acknowledgedBy));
+        Assert.Contains($"by {acknowledgedBy}", report, StringComparison.Ordinal);
         await WaitForAsync(() => receivers.Requests.Count(r => r.Path == "/slack/critical") >= 2, "the resolution on the critical channel");
         Assert.Single(await ListIncidentsAsync(host));
     }

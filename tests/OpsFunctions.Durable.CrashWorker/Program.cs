@@ -30,10 +30,6 @@ var engine = builder.Services
         {
             options.LockTimeout = TimeSpan.FromSeconds(2);
         }
-        else if (Environment.GetEnvironmentVariable("CRASHWORKER_LEASE") is { } lease)
-        {
-            options.LockTimeout = TimeSpan.Parse(lease, CultureInfo.InvariantCulture);
-        }
 
         options.MaxConcurrentActivities = 16;
         if (onAzurite)

@@ -33,10 +33,9 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
     /// <param name="bearerToken">A token sent as <c>Authorization: Bearer</c>, or none.</param>
     /// <param name="groupWait">How long Alertmanager waits before the first notification of a group.</param>
     /// <param name="groupInterval">How long it waits before notifying a group's changes.</param>
-    /// <param name="groupBy">The labels that make a group.</param>
     /// <returns>The running Alertmanager.</returns>
     public static async Task<AlertmanagerProcess> StartAsync(
-        Uri webhookUrl, string? bearerToken = null, TimeSpan? groupWait = null, TimeSpan? groupInterval = null, IReadOnlyList<string>? groupBy = null)
+        Uri webhookUrl, string? bearerToken = null, TimeSpan? groupWait = null, TimeSpan? groupInterval = null)
     {
         ArgumentNullException.ThrowIfNull(webhookUrl);
         var port = FreePort();
@@ -52,7 +51,7 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
         await File.WriteAllTextAsync(config, $"""
             route:
               receiver: {ReceiverName}
-              group_by: [{string.Join(", ", (groupBy ?? ["alertname", "service"]).Select(l => $"'{l}'"))}]
+              group_by: ['alertname', 'service']
               group_wait: {Seconds(groupWait ?? TimeSpan.FromSeconds(1))}
               group_interval: {Seconds(groupInterval ?? TimeSpan.FromSeconds(2))}
               repeat_interval: 1h

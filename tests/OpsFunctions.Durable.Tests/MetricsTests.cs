@@ -48,6 +48,9 @@ public sealed class MetricsTests : OrchestrationTestBase
         await host.AdvanceTimeAsync(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(5), Cancellation);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await GetAsync(host, id)).RuntimeStatus);
+
+        // The store's commit ends the episode for the test host; the worker records its metrics just after.
+        await lateness.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
         var measurement = Assert.Single(lateness.GetMeasurementSnapshot());
         Assert.Equal(5, measurement.Value, precision: 3);
         Assert.Equal("Nap", measurement.Tags["name"]);

@@ -93,9 +93,10 @@ internal sealed partial class OrchestrationProcessor
             session.IsCommitting = false;
         }
 
-        _notifier.Notify(commit.Instance);
+        // Metrics first: a client woken by the notification may read them at once.
         _metrics.RecordEpisode(commit.Instance.Name, head.Status, commit.Instance.Status);
         _metrics.RecordTimers(commit.Instance.Name, commit.NewEvents, now);
+        _notifier.Notify(commit.Instance);
         LogEpisode(workItem.InstanceId, workItem.Messages.Count, commit.NewEvents.Count, commit.Instance.Status);
     }
 

@@ -2,6 +2,8 @@ using OpsFunctions.Testing.Azure;
 using OpsFunctions.Durable.Storage;
 using OpsFunctions.Durable.AzureStorage;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,6 +114,51 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task StartAsync_TwoHostsOnOneAzureHubWithoutKeys_ShareOneGeneratedSetAndRedeemEachOthersLinks()
+    {
+        var hub = "keys" + Guid.NewGuid().ToString("N")[..10];
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = await Azurite.EnsureStartedAsync(),
+            ["extensions:durableTask:hubName"] = hub,
+            ["extensions:durableTask:storageProvider:partitionCount"] = "1",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        // Started together, so both find no keys and race to store theirs.
+        var hosts = await Task.WhenAll(
+            RunningHost.StartAsync(settings, cancellationToken: Cancellation),
+            RunningHost.StartAsync(settings, cancellationToken: Cancellation));
+        await using var first = hosts[0];
+        await using var second = hosts[1];
+        var keys = first.Services.GetRequiredService<HostKeys>();
+        var secondKeys = second.Services.GetRequiredService<HostKeys>();
+
+        Assert.Equal((keys.FunctionKey, keys.AdminKey, keys.SigningKey), (secondKeys.FunctionKey, secondKeys.AdminKey, secondKeys.SigningKey));
+        Assert.Equal($"blob '{hub.ToLowerInvariant()}-secrets/host.keys.json' of the storage account", keys.StoredIn);
+        Assert.False(File.Exists(Path.Combine(first.Directory, ".opsfunctions", hub + ".keys.json")));
+
+        // A link the first host signs is good on the second: the signing key is the hub's, not the machine's.
+        using var admin = new HttpClient { BaseAddress = first.BaseAddress };
+        admin.DefaultRequestHeaders.Add("x-functions-key", keys.AdminKey);
+        using var start = await admin.PostAsJsonAsync("/runtime/webhooks/durabletask/orchestrators/SampleWorkflow", new { waitForApproval = true }, Cancellation);
+        var id = (await start.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["id"]!.GetValue<string>();
+        while ((await first.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Cancellation))?.ReadCustomStatusAs<string>() != "waiting for approval")
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Cancellation);
+        }
+
+        using var issued = await admin.PostAsJsonAsync(
+            "/runtime/webhooks/durabletask/approvals", new { instanceId = id, eventName = "Approval", decision = "approve" }, Cancellation);
+        var token = (await issued.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["token"]!.GetValue<string>();
+        using var redeemed = await second.Http.PostAsync($"/api/approvals/{token}", null, Cancellation);
+        var done = await second.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, redeemed.StatusCode);
+        Assert.Contains("\"decision\":\"approve\"", done.ReadOutputAs<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartAsync_NoKeysConfigured_GeneratesThemOnceStoresThemPrivatelyAndUsesThem()
     {
         var directory = Directory.CreateTempSubdirectory("opsfunctions-host-").FullName;
@@ -147,7 +194,7 @@ public sealed class ConfigurationTests
         var directory = Directory.CreateTempSubdirectory("opsfunctions-keys-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Keys:Admin", "configured-admin")]).Build();
 
-        var keys = HostKeys.Load(configuration, new HostPaths(directory, ".opsfunctions", "ops"));
+        var keys = HostKeys.Load(configuration, KeyStorage.For(configuration, new HostPaths(directory, ".opsfunctions", "ops")));
 
         Assert.Equal("configured-admin", keys.AdminKey);
         Assert.NotEqual("configured-admin", keys.FunctionKey);

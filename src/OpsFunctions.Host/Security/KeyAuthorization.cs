@@ -52,7 +52,11 @@ public static partial class KeyAuthorization
 
     public static IServiceCollection AddHostKeys(this IServiceCollection services)
     {
-        services.AddSingleton(sp => HostKeys.Load(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<HostPaths>()));
+        services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            return HostKeys.Load(configuration, KeyStorage.For(configuration, sp.GetRequiredService<HostPaths>()));
+        });
         services.AddHostedService<KeyAnnouncer>();
         return services;
     }
@@ -62,9 +66,9 @@ public static partial class KeyAuthorization
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (keys.StoredIn is { } path)
+            if (keys.StoredIn is { } location)
             {
-                LogKeysStored(path);
+                LogKeysStored(location);
             }
 
             return Task.CompletedTask;
@@ -72,7 +76,7 @@ public static partial class KeyAuthorization
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Host keys not configured are kept in {Path}; read the function and admin keys there (or set Keys__Function and Keys__Admin).")]
-        private partial void LogKeysStored(string path);
+        [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Host keys not configured are kept in {Location}; read the function and admin keys there (or set Keys__Function and Keys__Admin).")]
+        private partial void LogKeysStored(string location);
     }
 }

@@ -1,8 +1,5 @@
-using Azure.Core;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsFunctions.Durable;
-using OpsFunctions.Durable.AzureStorage;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Operations.Incidents;
 
@@ -25,10 +22,8 @@ public static class IncidentStoreRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         if (StorageRegistration.UsesAzureStorage(configuration))
         {
-            var connection = new AzureStorageOptions();
-            AzureStorageConnection.Apply(connection, configuration, StorageRegistration.AzureStorageKey);
             var hubName = configuration[$"{EngineRegistration.DurableTaskSection}:hubName"] ?? DurableTaskConstants.DefaultHubName;
-            var store = new TableIncidentStore(CreateTableService(connection), hubName);
+            var store = new TableIncidentStore(AzureStorageAccount.Tables(configuration), hubName);
             services.Replace(ServiceDescriptor.Singleton<IIncidentStore>(store));
         }
         else
@@ -43,32 +38,5 @@ public static class IncidentStoreRegistration
         }
 
         return services;
-    }
-
-    /// <summary>The table service of the engine's account, with the engine's retries (exponential, 6 tries, 0.1 s to 5 s).</summary>
-    private static TableServiceClient CreateTableService(AzureStorageOptions connection)
-    {
-        var options = new TableClientOptions();
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 6;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        if (!string.IsNullOrWhiteSpace(connection.ConnectionString))
-        {
-            try
-            {
-                return new TableServiceClient(connection.ConnectionString, options);
-            }
-            catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException)
-            {
-                // The SDK's message may quote the connection string, key included; say only what is wrong.
-                throw new InvalidOperationException(
-                    $"Setting '{StorageRegistration.AzureStorageKey}' is not a storage connection string with a table endpoint: expected "
-                    + "'UseDevelopmentStorage=true' or 'DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...'.");
-            }
-        }
-
-        return new TableServiceClient(connection.TableServiceUri!, connection.Credential!, options);
     }
 }

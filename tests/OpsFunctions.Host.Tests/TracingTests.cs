@@ -35,6 +35,24 @@ public sealed partial class TracingTests
     }
 
     [Fact]
+    public async Task Webhook_WithTraceparent_NotificationsTheActivitiesSendCarryTheCallersTrace()
+    {
+        await using var incidents = await IncidentHost.StartAsync();
+        var traceId = ActivityTraceId.CreateRandom();
+
+        var response = await PostRawAsync(
+            incidents.Host.BaseAddress,
+            "/api/incidents",
+            "{\"title\":\"Checkout down\",\"service\":\"checkout\",\"severity\":\"critical\",\"actor\":\"carol\"}",
+            $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        var slack = await incidents.WaitForRequestAsync("/slack/incidents-critical", "Checkout down");
+        var pagerDuty = await incidents.WaitForRequestAsync("/pagerduty/v2/enqueue", "trigger");
+
+        Assert.StartsWith("HTTP/1.1 202", response, StringComparison.Ordinal);
+        Assert.All([slack, pagerDuty], request => Assert.Equal(traceId.ToString(), request.Headers["traceparent"].Split('-')[1]));
+    }
+
+    [Fact]
     public async Task ApprovalRequest_Traced_ShowsTheRouteNotTheToken()
     {
         var requests = new ConcurrentQueue<Activity>();

@@ -164,6 +164,37 @@ public sealed class ApprovalTests
     }
 
     [Fact]
+    public async Task Issue_NoExpiryGiven_LivesForTheConfiguredDefaultLifetime()
+    {
+        var settings = RunningHost.DefaultSettings();
+        settings["Approvals:DefaultLifetime"] = "00:30:00";
+        await using var host = await RunningHost.StartAsync(settings, cancellationToken: Cancellation);
+        var before = TimeProvider.System.GetUtcNow();
+
+        using var response = await host.Admin.PostAsJsonAsync(
+            "/runtime/webhooks/durabletask/approvals", new { instanceId = "x", eventName = "Approval", decision = "approve" }, Cancellation);
+        var link = (await response.Content.ReadFromJsonAsync<ApprovalLink>(Cancellation))!;
+        var claims = host.Services.GetRequiredService<ApprovalTokens>().Read(link.Token).Claims!;
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.InRange(claims.ExpiresAt - before, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
+        Assert.Equal(claims.ExpiresAtUnixSeconds, link.ExpiresAt.ToUnixTimeSeconds());
+    }
+
+    [Theory]
+    [InlineData("00:00:10")]
+    [InlineData("60.00:00:00")]
+    public async Task StartAsync_DefaultLifetimeOutOfRange_FailsNamingTheSetting(string lifetime)
+    {
+        var settings = RunningHost.DefaultSettings();
+        settings["Approvals:DefaultLifetime"] = lifetime;
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHost.StartAsync(settings, cancellationToken: Cancellation));
+
+        Assert.Contains("Approvals:DefaultLifetime", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_TokenAtItsExpiry_IsExpired()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));

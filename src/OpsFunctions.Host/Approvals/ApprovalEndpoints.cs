@@ -128,7 +128,7 @@ public static partial class ApprovalEndpoints
             return Problems.Invalid("expiresInMinutes", $"The field 'expiresInMinutes' must be between 1 and {MaxLifetimeMinutes}.");
         }
 
-        var lifetime = body.ExpiresInMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ApprovalTokens.DefaultLifetime;
+        var lifetime = body.ExpiresInMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : tokens.DefaultLifetime;
         var token = tokens.Issue(body.InstanceId!, body.EventName!, body.Decision!, body.Approver, lifetime);
         var url = tokens.LinkFor(token, new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/")).ToString();
         return TypedResults.Created(url, new ApprovalLink(token, url, timeProvider.GetUtcNow() + lifetime));

@@ -41,7 +41,8 @@ public enum ApprovalTokenState
 /// </summary>
 public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider, IOptions<ApprovalOptions> options)
 {
-    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(24);
+    /// <summary>Gets how long a link lives when its issuer does not say: <c>Approvals:DefaultLifetime</c>.</summary>
+    public TimeSpan DefaultLifetime => options.Value.DefaultLifetime;
 
     /// <summary>The link people click: under <c>Approvals:PublicUrl</c> when set (the address they reach the host at), else <paramref name="fallback"/>.</summary>
     public Uri LinkFor(string token, Uri fallback)
@@ -123,4 +124,11 @@ public sealed class ApprovalOptions
     /// <summary>Gets or sets the address people reach the host at, for links sent in chat or mail (behind a proxy it differs from the request's).</summary>
     [Url]
     public string? PublicUrl { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a link lives when its issuer does not say, incident acknowledge and resolve links included:
+    /// long enough to outlast a night's escalation ladder, short enough that an old message cannot act.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "Approvals:DefaultLifetime must be between 00:01:00 and 30.00:00:00.")]
+    public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromHours(24);
 }

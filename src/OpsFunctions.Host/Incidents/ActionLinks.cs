@@ -28,7 +28,7 @@ public sealed class ActionLinks(ApprovalTokens tokens, IServer server) : IAction
             IncidentEvents.Resolved => ResolveDecision,
             _ => eventName,
         };
-        var token = tokens.Issue(instanceId, eventName, decision, actor, ApprovalTokens.DefaultLifetime);
+        var token = tokens.Issue(instanceId, eventName, decision, actor, tokens.DefaultLifetime);
         return Task.FromResult(tokens.LinkFor(token, ListeningAddress()));
     }
 

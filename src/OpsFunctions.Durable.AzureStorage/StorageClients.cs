@@ -75,12 +75,7 @@ internal sealed class StorageClients
         where T : ClientOptions
     {
         options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 6;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        return options;
+        return StorageRetries.Apply(options);
     }
 }
 

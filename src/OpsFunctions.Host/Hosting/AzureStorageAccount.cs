@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using OpsFunctions.Durable.AzureStorage;
@@ -7,7 +6,7 @@ namespace OpsFunctions.Host.Hosting;
 
 /// <summary>
 /// Service clients for the host's own data in the engine's storage account (incidents, generated keys), from the
-/// same <c>AzureWebJobsStorage</c> setting and with the engine's retries: exponential, 6 tries, 0.1 s to 5 s.
+/// same <c>AzureWebJobsStorage</c> setting and with the engine's retries (<see cref="StorageRetries"/>).
 /// </summary>
 public static class AzureStorageAccount
 {
@@ -18,7 +17,7 @@ public static class AzureStorageAccount
     public static TableServiceClient Tables(IConfiguration configuration)
     {
         var connection = Connection(configuration);
-        var options = WithRetries(new TableClientOptions());
+        var options = StorageRetries.Apply(new TableClientOptions());
         return connection.ConnectionString is { } connectionString
             ? FromConnectionString(() => new TableServiceClient(connectionString, options), "table")
             : new TableServiceClient(connection.TableServiceUri!, connection.Credential!, options);
@@ -28,7 +27,7 @@ public static class AzureStorageAccount
     public static BlobServiceClient Blobs(IConfiguration configuration)
     {
         var connection = Connection(configuration);
-        var options = WithRetries(new BlobClientOptions());
+        var options = StorageRetries.Apply(new BlobClientOptions());
         return connection.ConnectionString is { } connectionString
             ? FromConnectionString(() => new BlobServiceClient(connectionString, options), "blob")
             : new BlobServiceClient(connection.BlobServiceUri!, connection.Credential!, options);
@@ -53,16 +52,5 @@ public static class AzureStorageAccount
             throw new InvalidOperationException(
                 $"Setting '{StorageRegistration.AzureStorageKey}' is not a storage connection string with a {service} endpoint: {MalformedConnection}");
         }
-    }
-
-    private static T WithRetries<T>(T options)
-        where T : ClientOptions
-    {
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 6;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(5);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        return options;
     }
 }

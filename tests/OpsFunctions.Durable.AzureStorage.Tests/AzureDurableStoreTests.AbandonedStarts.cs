@@ -9,7 +9,6 @@ using OpsFunctions.Durable.AzureStorage;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.CrashWorker;
 using OpsFunctions.Durable.History;
-using OpsFunctions.Durable.Storage;
 using OpsFunctions.Testing.Azure;
 
 namespace OpsFunctions.Durable.AzureStorage.Tests;
@@ -18,16 +17,9 @@ namespace OpsFunctions.Durable.AzureStorage.Tests;
 /// The sweep for instances whose creator died between writing the head and sending the start: a host that runs
 /// orchestrations finds them and sends the start, and nobody has to create the id again.
 /// </summary>
-public sealed class AbandonedStartSweepTests : IAsyncDisposable
+public sealed partial class AzureDurableStoreTests
 {
     private const int OutboxRecoveredEventId = 3206;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private readonly AzuriteTaskHubs _hubs = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask DisposeAsync() => _hubs.DisposeAsync();
 
     [Fact]
     public async Task Sweep_CreatorDiedBeforeSendingTheStart_AWorkerRunsTheInstanceToCompletion()
@@ -37,7 +29,7 @@ public sealed class AbandonedStartSweepTests : IAsyncDisposable
         // The creator's clock runs a minute behind: on the worker's clock its start is past the outbox grace at once.
         var creatorTime = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddMinutes(-1));
         var creator = await _hubs.CreateAsync(creatorTime, hub, asWorker: false);
-        await CreateAsync(creator, "a", nameof(Pipeline), "3", creatorTime);
+        await CreateAsync(creator, "a", creatorTime, nameof(Pipeline), "3");
         await ForgetSentStartsAsync(hub);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -75,9 +67,9 @@ public sealed class AbandonedStartSweepTests : IAsyncDisposable
     {
         var hub = AzuriteTaskHubs.NewHubName();
         var creator = await _hubs.CreateAsync(_time, hub, asWorker: false);
-        await CreateAsync(creator, "old", "Orchestrator", "\"input\"", _time);
+        await CreateAsync(creator, "old");
         _time.Advance(AzureDurableStore.OutboxGrace);
-        await CreateAsync(creator, "young", "Orchestrator", "\"input\"", _time);
+        await CreateAsync(creator, "young");
         await ForgetSentStartsAsync(hub);
 
         // A sweep interval no test waits out: the test sweeps by hand.
@@ -91,22 +83,12 @@ public sealed class AbandonedStartSweepTests : IAsyncDisposable
         Assert.IsType<ExecutionStarted>(Assert.Single(item.Messages).Message.Event);
 
         // Running with history and an old outbox time: not the sweep's. The younger start is, once past the grace.
-        var running = item.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1" };
-        await worker.CompleteOrchestrationAsync(item, new OrchestrationCommit(running, [new TaskScheduled(1, "Act", null) { Timestamp = _time.GetUtcNow() }], false, [], []), Ct);
+        await worker.CompleteOrchestrationAsync(item, Commit(item, [new TaskScheduled(1, "Act", null) { Timestamp = _time.GetUtcNow() }]), Ct);
         _time.Advance(AzureDurableStore.OutboxGrace);
 
         Assert.Equal(1, await worker.SweepAbandonedStartsAsync(Ct));
         var young = await worker.TryLockOrchestrationAsync(Lease, 100, Ct);
         Assert.Equal("young", young?.InstanceId);
-    }
-
-    private static async Task CreateAsync(IDurableStore store, string instanceId, string name, string input, TimeProvider time)
-    {
-        var now = time.GetUtcNow();
-        await store.CreateInstanceAsync(
-            new InstanceRecord(instanceId, name) { CreatedAt = now, LastUpdatedAt = now, Input = input },
-            new OrchestrationMessage(instanceId, null, new ExecutionStarted(name, "exec-1", input) { Timestamp = now }),
-            Ct);
     }
 
     /// <summary>Leaves the state of a creator that died between its insert and its send: heads, and no start in any queue.</summary>

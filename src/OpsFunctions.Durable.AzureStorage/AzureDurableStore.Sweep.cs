@@ -11,6 +11,8 @@ namespace OpsFunctions.Durable.AzureStorage;
 /// Only hosts that run orchestrations sweep, from when their worker first asks for work: they are the ones that take the
 /// start. Every such host sweeps on its own; two that recover one instance at once send its start twice, and the
 /// receiver drops the second. The first to finish clears the outbox, so later sweeps no longer find the instance.
+/// A sweep cannot see whether the start still waits in a queue (a scheduled start, a backlog past the grace): such a
+/// start is sent once more as well, and dropped as a duplicate when it arrives.
 /// Azure Tables index only the keys, and heads share the table with history: the filter spares the host reading history
 /// and running instances, but the service still walks every row to apply it. Hence one query per interval, paged.
 /// </remarks>

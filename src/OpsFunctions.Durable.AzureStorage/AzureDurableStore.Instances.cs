@@ -91,16 +91,18 @@ public sealed partial class AzureDurableStore
     /// between its insert and its send. The instance then runs as first created; the create that found it still fails,
     /// as it would have had the start gone out.
     /// </summary>
-    private async Task SendAbandonedStartAsync(InstanceHead? existing, CancellationToken cancellationToken)
+    /// <returns><see langword="false"/> when the head holds no start to recover.</returns>
+    private async Task<bool> SendAbandonedStartAsync(InstanceHead? existing, CancellationToken cancellationToken)
     {
         if (existing is not { Record.Status: OrchestrationRuntimeStatus.Pending, Outbox: not null }
             || _timeProvider.GetUtcNow() - (existing.OutboxAt ?? default) < OutboxGrace)
         {
-            return;
+            return false;
         }
 
         LogOutboxRecovered(existing.Record.InstanceId, existing.Outbox.Parts.Count, existing.OutboxBy ?? "(unknown)");
         await SendOutboxMessagesAsync(existing, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc/>

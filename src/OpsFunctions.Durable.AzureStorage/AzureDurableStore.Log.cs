@@ -37,4 +37,7 @@ public sealed partial class AzureDurableStore
 
     [LoggerMessage(3209, LogLevel.Warning, "Deleting consumed queue messages failed; they will be redelivered and dropped as duplicates: {Reason}")]
     private partial void LogDeleteFailed(string reason);
+
+    [LoggerMessage(3210, LogLevel.Warning, "Sweeping for instances whose start was never sent failed; retrying in {Interval}: {Reason}")]
+    private partial void LogSweepFailed(TimeSpan interval, string reason);
 }

@@ -148,7 +148,7 @@ public sealed partial class AzureDurableStore : IDurableStore, ILocalWorkStore
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var task in new[] { _background, _orchestrationPoller, _activityPoller })
+        foreach (var task in new[] { _background, _orchestrationPoller, _activityPoller, _sweeper })
         {
             try
             {
@@ -190,7 +190,8 @@ public sealed partial class AzureDurableStore : IDurableStore, ILocalWorkStore
 
     /// <summary>
     /// Starts polling the queues of <paramref name="kind"/> once a worker asks for work. A process that only starts and
-    /// steers instances never polls, so it never takes messages it has no worker for.
+    /// steers instances never polls, so it never takes messages it has no worker for. The first orchestration worker
+    /// starts the sweep for never-started instances as well.
     /// </summary>
     private void EnsurePolling(WorkItemKind kind)
     {
@@ -200,6 +201,10 @@ public sealed partial class AzureDurableStore : IDurableStore, ILocalWorkStore
             lock (_stopping)
             {
                 poller ??= PollAsync(kind, _stopping.Token);
+                if (kind == WorkItemKind.Orchestration)
+                {
+                    _sweeper ??= SweepAbandonedStartsLoopAsync(_stopping.Token);
+                }
             }
         }
     }

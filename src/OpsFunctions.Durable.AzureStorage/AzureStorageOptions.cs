@@ -64,6 +64,15 @@ public sealed class AzureStorageOptions
     /// <value>30 seconds unless set.</value>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan StartupTimeout { get; set; } = AzureStorageConstants.DefaultStartupTimeout;
+
+    /// <summary>
+    /// Gets or sets how often a host that runs orchestrations looks for instances whose creator died between writing
+    /// them and sending their start, and sends it. Each look is one query that the table service evaluates over the
+    /// whole table, history rows included, so keep it well above the polling interval.
+    /// </summary>
+    /// <value>30 seconds unless set.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan AbandonedStartSweepInterval { get; set; } = AzureStorageConstants.DefaultAbandonedStartSweepInterval;
 }
 
 /// <summary>
@@ -94,4 +103,7 @@ public static class AzureStorageConstants
 
     /// <summary>The default start-up timeout.</summary>
     public static readonly TimeSpan DefaultStartupTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The default interval of the sweep for instances whose start was never sent.</summary>
+    public static readonly TimeSpan DefaultAbandonedStartSweepInterval = TimeSpan.FromSeconds(30);
 }

@@ -16,7 +16,7 @@ namespace OpsFunctions.Durable.AzureStorage.Tests;
 /// What only the Azure Storage store has: blobs for large payloads, the poison queue, the queue's visibility cap,
 /// the outbox of a host that died, and start-up against an account that does not answer.
 /// </summary>
-public sealed class AzureDurableStoreTests : IAsyncDisposable
+public sealed partial class AzureDurableStoreTests : IAsyncDisposable
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private readonly AzuriteTaskHubs _hubs = new();
@@ -216,17 +216,18 @@ public sealed class AzureDurableStoreTests : IAsyncDisposable
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"Start-up took {watch.Elapsed} to give up.");
     }
 
-    private async Task CreateAsync(IDurableStore store, string instanceId, TimeProvider? time = null)
+    private async Task CreateAsync(IDurableStore store, string instanceId, TimeProvider? time = null, string name = "Orchestrator", string input = "\"input\"")
     {
         var now = (time ?? _time).GetUtcNow();
         await store.CreateInstanceAsync(
-            new InstanceRecord(instanceId, "Orchestrator") { CreatedAt = now, LastUpdatedAt = now, Input = "\"input\"" },
-            new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", "\"input\"") { Timestamp = now }),
+            new InstanceRecord(instanceId, name) { CreatedAt = now, LastUpdatedAt = now, Input = input },
+            new OrchestrationMessage(instanceId, null, new ExecutionStarted(name, "exec-1", input) { Timestamp = now }),
             Ct);
     }
 
-    private static OrchestrationCommit Commit(OrchestrationWorkItem item, IReadOnlyList<HistoryEvent> events, IReadOnlyList<OrchestrationMessage>? messages = null)
-        => new(item.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1" }, events, false, messages ?? [], []);
+    private static OrchestrationCommit Commit(
+        OrchestrationWorkItem item, IReadOnlyList<HistoryEvent> events, IReadOnlyList<OrchestrationMessage>? messages = null, IReadOnlyList<ActivityMessage>? activities = null)
+        => new(item.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1" }, events, false, messages ?? [], activities ?? []);
 
     /// <summary>Reads the first message of a queue, waiting for it on the real clock: the poller writes it in the background.</summary>
     private static async Task<string> PeekWithinAsync(QueueClient queue, TimeSpan limit)

@@ -18,9 +18,9 @@ public sealed class HostMetrics : IDisposable
     {
         _meter = meterFactory.Create(MeterName);
         _webhookRequests = _meter.CreateCounter<long>("opsfunctions.webhook.requests", "{request}", "Requests to the triggers under /api/, by route and status.");
-        _meter.CreateObservableGauge("opsfunctions.pending.orchestration_messages", () => Queue(q => q.PendingOrchestrationMessages), "{message}", "Orchestration messages due now, waiting for an episode.");
-        _meter.CreateObservableGauge("opsfunctions.pending.activities", () => Queue(q => q.PendingActivities), "{work_item}", "Activity work items due now, waiting for a worker.");
-        _meter.CreateObservableGauge("opsfunctions.pending.timers", () => Queue(q => q.ScheduledTimers), "{timer}", "Durable timers and delayed starts not yet due.");
+        _meter.CreateObservableGauge("opsfunctions.pending.orchestration_messages", () => Queue(q => q.PendingOrchestrationMessages), "{message}", "Orchestration messages waiting for an episode: those due now, or on Azure Storage every control-queue message.");
+        _meter.CreateObservableGauge("opsfunctions.pending.activities", () => Queue(q => q.PendingActivities), "{work_item}", "Activity work items waiting for a worker: those due now and unlocked, or on Azure Storage every work-item queue message.");
+        _meter.CreateObservableGauge("opsfunctions.pending.timers", () => Queue(q => q.ScheduledTimers), "{timer}", "Durable timers and delayed starts not yet due; absent where the store cannot count them apart (Azure Storage).");
     }
 
     /// <summary>Reads the store's queue counts, once per scrape: the gauges report what this read saw.</summary>
@@ -39,8 +39,9 @@ public sealed class HostMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private IEnumerable<Measurement<long>> Queue(Func<QueueStatistics, long> read)
-        => _queues is { } queues ? [new Measurement<long>(read(queues))] : [];
+    /// <summary>No measurement when the store has no counts, or cannot tell this one: an absent gauge, not a false zero.</summary>
+    private IEnumerable<Measurement<long>> Queue(Func<QueueStatistics, long?> read)
+        => _queues is { } queues && read(queues) is { } value ? [new Measurement<long>(value)] : [];
 }
 
 public static class WebhookMetricsMiddleware

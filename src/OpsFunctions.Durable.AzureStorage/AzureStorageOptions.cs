@@ -70,7 +70,7 @@ public sealed class AzureStorageOptions
     /// them and sending their start, and sends it. Each look is one query that the table service evaluates over the
     /// whole table, history rows included, so keep it well above the polling interval.
     /// </summary>
-    /// <value>30 seconds unless set.</value>
+    /// <value>5 minutes unless set: a creator dying in the moment between its write and its send is rare, and a client that sees no answer usually creates again, which sends the start at once.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan AbandonedStartSweepInterval { get; set; } = AzureStorageConstants.DefaultAbandonedStartSweepInterval;
 }
@@ -105,5 +105,5 @@ public static class AzureStorageConstants
     public static readonly TimeSpan DefaultStartupTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The default interval of the sweep for instances whose start was never sent.</summary>
-    public static readonly TimeSpan DefaultAbandonedStartSweepInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultAbandonedStartSweepInterval = TimeSpan.FromMinutes(5);
 }

@@ -42,7 +42,7 @@ public sealed partial class AzureDurableStore
         }
 
         // False when another host took the message after this one failed to keep it invisible.
-        return await held.Physical.TryHideAsync(lease, cancellationToken).ConfigureAwait(false);
+        return await held.Physical.TryHideAsync(lease, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -130,7 +130,7 @@ public sealed partial class AzureDurableStore
         => _options.LocalDispatch && Volatile.Read(ref kind == WorkItemKind.Orchestration ? ref _orchestrationPoller : ref _activityPoller) is not null;
 
     private TimeSpan Clamp(TimeSpan visibility)
-        => visibility <= TimeSpan.Zero ? TimeSpan.Zero : visibility > _options.MaxVisibilityDelay ? _options.MaxVisibilityDelay : visibility;
+        => visibility > _options.MaxVisibilityDelay ? _options.MaxVisibilityDelay : QueueVisibility.RoundUp(visibility);
 
     /// <summary>Receives what the queues of <paramref name="kind"/> show into this host's buffer; one fetch at a time per kind.</summary>
     /// <returns>How many queue messages were new to this host.</returns>
@@ -190,7 +190,7 @@ public sealed partial class AzureDurableStore
             }
 
             physical.Remaining = parts.Orchestration.Count;
-            if (await DeferIfNotDueAsync(physical, parts.Orchestration, cancellationToken).ConfigureAwait(false))
+            if (await DeferIfNotDueAsync(physical, message.MessageText, parts.Orchestration, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -204,6 +204,7 @@ public sealed partial class AzureDurableStore
     private async Task<ReceivedParts> ParseAsync(string text, WorkItemKind kind, PhysicalMessage physical, CancellationToken cancellationToken)
     {
         var envelope = QueueEnvelope.Deserialize(text);
+        physical.Deferrals = envelope.Deferrals ?? 0;
         if (envelope.Blob is { } blob)
         {
             physical.Blob = blob;
@@ -220,8 +221,13 @@ public sealed partial class AzureDurableStore
     /// Puts a message back when all its parts are due beyond the timer prefetch: it arrived early because the queue caps
     /// visibility delays at 7 days. Keeps a message due within the prefetch invisible until past its due time.
     /// </summary>
+    /// <remarks>
+    /// The body put back counts the deferral, so the receives a long timer takes to come due never count as failed
+    /// attempts (<see cref="PhysicalMessage.Attempts"/>).
+    /// </remarks>
     /// <returns><see langword="true"/> when this host does not keep the message.</returns>
-    private async Task<bool> DeferIfNotDueAsync(PhysicalMessage physical, IReadOnlyList<(OrchestrationMessage Message, string? Incarnation)> parts, CancellationToken cancellationToken)
+    private async Task<bool> DeferIfNotDueAsync(
+        PhysicalMessage physical, string body, IReadOnlyList<(OrchestrationMessage Message, string? Incarnation)> parts, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         var earliest = parts.Min(p => p.Message.VisibleAt ?? now);
@@ -233,7 +239,8 @@ public sealed partial class AzureDurableStore
 
         var deferred = wait > _options.TimerPrefetch;
         var visibility = Clamp(deferred ? wait - _options.TimerPrefetch : wait + _lease);
-        if (!await physical.TryHideAsync(visibility, cancellationToken).ConfigureAwait(false))
+        var counted = deferred ? CountDeferral(body) : null;
+        if (!await physical.TryHideAsync(visibility, counted, cancellationToken).ConfigureAwait(false))
         {
             // Another host received it meanwhile: it is that host's now.
             return true;
@@ -246,6 +253,12 @@ public sealed partial class AzureDurableStore
         }
 
         return deferred;
+    }
+
+    private static string CountDeferral(string body)
+    {
+        var envelope = QueueEnvelope.Deserialize(body);
+        return (envelope with { Deferrals = (envelope.Deferrals ?? 0) + 1 }).Serialize();
     }
 
     private async Task PoisonAsync(QueueClient queue, QueueMessage message, Exception exception, CancellationToken cancellationToken)
@@ -322,7 +335,7 @@ public sealed partial class AzureDurableStore
     }
 
     /// <summary>Makes a held message visible again at once, for another host; one gone or taken is no longer this host's to give back.</summary>
-    private static Task ReleaseAsync(PhysicalMessage physical) => physical.TryHideAsync(TimeSpan.Zero, CancellationToken.None);
+    private static Task ReleaseAsync(PhysicalMessage physical) => physical.TryHideAsync(TimeSpan.Zero, null, CancellationToken.None);
 
     /// <summary>
     /// Polls the queues of <paramref name="kind"/>: every few milliseconds while messages come, backing off to the polling
@@ -378,7 +391,7 @@ public sealed partial class AzureDurableStore
             {
                 try
                 {
-                    if (!await physical.TryHideAsync(lease, token).ConfigureAwait(false) && physical.Lost)
+                    if (!await physical.TryHideAsync(lease, null, token).ConfigureAwait(false) && physical.Lost)
                     {
                         LogHeldMessageLost(physical.Queue.Name, physical.MessageId);
                     }

@@ -25,6 +25,12 @@ internal sealed class PhysicalMessage(QueueClient queue, string messageId, strin
 
     public long DequeueCount { get; } = dequeueCount;
 
+    /// <summary>Gets or sets how many of the queue's dequeues were receives before the due time (<see cref="QueueEnvelope.Deferrals"/>).</summary>
+    public int Deferrals { get; set; }
+
+    /// <summary>Gets the dequeues that were attempts to process the message: the queue's count less the deferrals.</summary>
+    public long Attempts => Math.Max(1, DequeueCount - Deferrals);
+
     /// <summary>Gets or sets how many of its engine messages are not consumed yet; at zero the queue message is deleted.</summary>
     public int Remaining { get; set; } = parts;
 
@@ -55,13 +61,17 @@ internal sealed class PhysicalMessage(QueueClient queue, string messageId, strin
 
     /// <summary>Keeps the message invisible for <paramref name="visibility"/> from now.</summary>
     /// <returns><see langword="false"/> when the message is gone or another host received it since.</returns>
-    public async Task<bool> TryHideAsync(TimeSpan visibility, CancellationToken cancellationToken)
+    /// <param name="visibility">How long; the queue counts whole seconds, so it is rounded up.</param>
+    /// <param name="body">A new body, or <see langword="null"/> to keep the body.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    public async Task<bool> TryHideAsync(TimeSpan visibility, string? body, CancellationToken cancellationToken)
     {
+        visibility = QueueVisibility.RoundUp(visibility);
         await _receiptGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var used = PopReceipt;
         try
         {
-            var receipt = await Queue.UpdateMessageAsync(MessageId, used, (string?)null, visibility, cancellationToken).ConfigureAwait(false);
+            var receipt = await Queue.UpdateMessageAsync(MessageId, used, body, visibility, cancellationToken).ConfigureAwait(false);
             Refresh(receipt.Value.PopReceipt, TimeProvider.System.GetUtcNow() + visibility);
             return true;
         }
@@ -151,7 +161,7 @@ internal sealed class HeldMessage<T>(PhysicalMessage physical, int part, T messa
     /// <summary>Counts one more lock and returns the dequeue count the engine sees.</summary>
     public int Take()
     {
-        var count = (int)Math.Min(int.MaxValue, Physical.DequeueCount + Takes);
+        var count = (int)Math.Min(int.MaxValue, Physical.Attempts + Takes);
         Takes++;
         return count;
     }

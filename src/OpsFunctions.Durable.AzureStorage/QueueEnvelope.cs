@@ -8,9 +8,14 @@ namespace OpsFunctions.Durable.AzureStorage;
 /// </summary>
 /// <param name="Parts">Gets the engine messages.</param>
 /// <param name="Blob">Gets the blob holding the body when it was too large for the queue.</param>
+/// <param name="Deferrals">
+/// Gets how often a host received the message before its due time and put it back: each receive counts as a dequeue
+/// in Azure Queues, but none of them was a failed attempt, so they are taken off the count the engine sees.
+/// </param>
 internal sealed record QueueEnvelope(
     [property: JsonPropertyName("p")] IReadOnlyList<EnvelopePart>? Parts,
-    [property: JsonPropertyName("b")] string? Blob = null)
+    [property: JsonPropertyName("b")] string? Blob = null,
+    [property: JsonPropertyName("d")] int? Deferrals = null)
 {
     public string Serialize() => JsonSerializer.Serialize(this, AzureStorageJsonContext.Default.QueueEnvelope);
 

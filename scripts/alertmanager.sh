@@ -7,29 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/background.sh
+source scripts/lib/debian.sh
 
 bin=prometheus-alertmanager
 
 install() {
-  if command -v "$bin" >/dev/null; then
-    return
-  fi
-  local apt=(apt-get)
-  if [[ "$(id -u)" -ne 0 ]]; then
-    command -v sudo >/dev/null || { echo "alertmanager.sh: installing $bin needs root or sudo" >&2; exit 1; }
-    apt=(sudo apt-get)
-  fi
-  echo "Installing $bin from Debian packages"
-  export DEBIAN_FRONTEND=noninteractive
-  # A fresh machine may have no package lists yet: read them only when the package is not found.
-  if ! "${apt[@]}" install -y -qq --no-install-recommends "$bin" >/dev/null 2>&1; then
-    "${apt[@]}" update -qq >/dev/null
-    "${apt[@]}" install -y -qq --no-install-recommends "$bin" >/dev/null
-  fi
-  # The package starts a system service on install where an init system runs; the tests run their own.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus-alertmanager 2>/dev/null; then
-    systemctl stop prometheus-alertmanager || true
-  fi
+  install_debian_package alertmanager.sh "$bin" prometheus-alertmanager
 }
 
 state_dir() {

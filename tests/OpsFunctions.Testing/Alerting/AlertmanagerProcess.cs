@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace OpsFunctions.Testing.Alerting;
@@ -38,7 +36,7 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
         Uri webhookUrl, string? bearerToken = null, TimeSpan? groupWait = null, TimeSpan? groupInterval = null)
     {
         ArgumentNullException.ThrowIfNull(webhookUrl);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var directory = Directory.CreateTempSubdirectory("opsfunctions-alertmanager-config-").FullName;
         var config = Path.Combine(directory, "alertmanager.yml");
         var authorization = bearerToken is null ? string.Empty : $"""
@@ -100,11 +98,4 @@ public sealed class AlertmanagerProcess : IAsyncDisposable
     }
 
     private static string Seconds(TimeSpan value) => $"{Math.Max(1, (int)value.TotalSeconds)}s";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -11,9 +11,7 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
     [Fact]
     public async Task QueryAsync_GaugeWithTwoLabelSets_ReturnsEachSeriesWithItsLabelsAndValue()
     {
-        await using var services = CreateSut();
-
-        var result = await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync("checkout_queue_depth", TestContext.Current.CancellationToken);
+        var result = await QueryAsync("checkout_queue_depth");
 
         Assert.True(result.Success, result.Error);
         Assert.Equal("vector", result.ResultType);
@@ -33,10 +31,7 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
     [Fact]
     public async Task QueryAsync_UpOfTheScrapeJob_IsOne()
     {
-        await using var services = CreateSut();
-
-        var result = await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync(
-            $"up{{job=\"{ScrapedPrometheusFixture.Job}\"}}", TestContext.Current.CancellationToken);
+        var result = await QueryAsync($"up{{job=\"{ScrapedPrometheusFixture.Job}\"}}");
 
         Assert.True(result.Success, result.Error);
         var up = Assert.Single(result.Samples);
@@ -50,9 +45,7 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
     [InlineData("0.25", 0.25)]
     public async Task QueryAsync_ScalarExpression_ReturnsTheSingleValue(string query, double expected)
     {
-        await using var services = CreateSut();
-
-        var result = await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync(query, TestContext.Current.CancellationToken);
+        var result = await QueryAsync(query);
 
         Assert.True(result.Success, result.Error);
         Assert.Equal("scalar", result.ResultType);
@@ -63,9 +56,7 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
     [Fact]
     public async Task QueryAsync_SelectorMatchingNothing_SucceedsWithAnEmptyVector()
     {
-        await using var services = CreateSut();
-
-        var result = await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync("checkout_queue_depth{queue=\"none\"}", TestContext.Current.CancellationToken);
+        var result = await QueryAsync("checkout_queue_depth{queue=\"none\"}");
 
         Assert.True(result.Success, result.Error);
         Assert.Equal("vector", result.ResultType);
@@ -76,9 +67,7 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
     [Fact]
     public async Task QueryAsync_MalformedPromQl_FailsWithPrometheusBadDataAndItsMessage()
     {
-        await using var services = CreateSut();
-
-        var result = await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync("sum(checkout_queue_depth", TestContext.Current.CancellationToken);
+        var result = await QueryAsync("sum(checkout_queue_depth");
 
         Assert.False(result.Success);
         Assert.Equal(400, result.StatusCode);
@@ -86,6 +75,12 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
         Assert.StartsWith("Prometheus bad_data: invalid parameter \"query\": ", result.Error, StringComparison.Ordinal);
         Assert.Contains("parse error", result.Error, StringComparison.Ordinal);
         Assert.Empty(result.Samples);
+    }
+
+    private async Task<PrometheusQueryResult> QueryAsync(string query)
+    {
+        await using var services = CreateSut();
+        return await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync(query, TestContext.Current.CancellationToken);
     }
 
     private ServiceProvider CreateSut()

@@ -162,30 +162,37 @@ public sealed class ConfigurationTests
     public async Task StartAsync_NoKeysConfigured_GeneratesThemOnceStoresThemPrivatelyAndUsesThem()
     {
         var directory = Directory.CreateTempSubdirectory("opsfunctions-host-").FullName;
-        var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
-        HostKeys generated;
-        await using (var host = await RunningHost.StartAsync(settings, directory: directory, cancellationToken: Cancellation))
+        try
         {
-            generated = host.Services.GetRequiredService<HostKeys>();
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/runtime/webhooks/durabletask/instances");
-            request.Headers.Add("x-functions-key", generated.AdminKey);
-            using var response = await host.Http.SendAsync(request, Cancellation);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
+            HostKeys generated;
+            await using (var host = await RunningHost.StartAsync(settings, directory: directory, cancellationToken: Cancellation))
+            {
+                generated = host.Services.GetRequiredService<HostKeys>();
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/runtime/webhooks/durabletask/instances");
+                request.Headers.Add("x-functions-key", generated.AdminKey);
+                using var response = await host.Http.SendAsync(request, Cancellation);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            await using var restarted = await RunningHost.StartAsync(settings, directory: directory, cancellationToken: Cancellation);
+            var again = restarted.Services.GetRequiredService<HostKeys>();
+
+            var file = Path.Combine(directory, ".opsfunctions", "ops.keys.json");
+            Assert.Equal(file, generated.StoredIn);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+
+            Assert.Equal((generated.FunctionKey, generated.AdminKey, generated.SigningKey), (again.FunctionKey, again.AdminKey, again.SigningKey));
+            Assert.Equal(3, new[] { generated.FunctionKey, generated.AdminKey, generated.SigningKey }.Distinct().Count());
+            Assert.True(generated.AdminKey.Length >= 40);
         }
-
-        await using var restarted = await RunningHost.StartAsync(settings, directory: directory, cancellationToken: Cancellation);
-        var again = restarted.Services.GetRequiredService<HostKeys>();
-
-        var file = Path.Combine(directory, ".opsfunctions", "ops.keys.json");
-        Assert.Equal(file, generated.StoredIn);
-        if (!OperatingSystem.IsWindows())
+        finally
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Directory.Delete(directory, recursive: true);
         }
-
-        Assert.Equal((generated.FunctionKey, generated.AdminKey, generated.SigningKey), (again.FunctionKey, again.AdminKey, again.SigningKey));
-        Assert.Equal(3, new[] { generated.FunctionKey, generated.AdminKey, generated.SigningKey }.Distinct().Count());
-        Assert.True(generated.AdminKey.Length >= 40);
     }
 
     [Fact]

@@ -77,13 +77,23 @@ public sealed class RunningHost : IAsyncDisposable
             ContentRootPath = directory,
             Args = ["--urls", "http://127.0.0.1:0"],
         });
-        builder.Configuration.AddInMemoryCollection(settings ?? DefaultSettings());
-        builder.AddOpsFunctions();
-        services?.Invoke(builder.Services);
-        var app = builder.Build();
-        app.MapOpsFunctions();
-        await app.StartAsync(cancellationToken);
-        return new RunningHost(app, directory, ownsDirectory);
+        try
+        {
+            builder.Configuration.AddInMemoryCollection(settings ?? DefaultSettings());
+            builder.AddOpsFunctions();
+            services?.Invoke(builder.Services);
+            var app = builder.Build();
+            app.MapOpsFunctions();
+            await app.StartAsync(cancellationToken);
+            return new RunningHost(app, directory, ownsDirectory);
+        }
+        catch when (ownsDirectory)
+        {
+            // Tests of start-up failures get no host to dispose: its folder goes here.
+            SqliteConnection.ClearAllPools();
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     public async Task<string> StartSampleAsync(object? input = null, string? instanceId = null)

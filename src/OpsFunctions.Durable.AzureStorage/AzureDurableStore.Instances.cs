@@ -28,13 +28,17 @@ public sealed partial class AzureDurableStore
         // The start rides on the head as its outbox: when the creator dies before sending it, the next create of the id
         // finds it there and sends it. The first episode replaces the head, outbox and all.
         var outbox = new Outbox([new EnvelopePart(HistorySerializer.Serialize(startMessage), null, incarnation)]);
+        var now = _timeProvider.GetUtcNow();
         var head = new InstanceHead(
             instance with { Status = OrchestrationRuntimeStatus.Pending, Version = InstanceHead.FormatVersion(incarnation, 1) },
             incarnation,
             0,
             outbox,
             _hostId,
-            _timeProvider.GetUtcNow());
+            now)
+        {
+            StartAt = startMessage.VisibleAt is { } due && due > now ? due : now,
+        };
         var entity = await head.ToEntityAsync(_payloads, cancellationToken).ConfigureAwait(false);
         ETag etag;
         try
@@ -89,13 +93,16 @@ public sealed partial class AzureDurableStore
     /// <summary>
     /// Sends the start of an instance that never started and whose creator had the grace to send it: the creator died
     /// between its insert and its send. The instance then runs as first created; the create that found it still fails,
-    /// as it would have had the start gone out.
+    /// as it would have had the start gone out. A start scheduled for later is left alone until it is due: before then
+    /// its absence from the queues has delayed nothing.
     /// </summary>
     /// <returns><see langword="false"/> when the head holds no start to recover.</returns>
     private async Task<bool> SendAbandonedStartAsync(InstanceHead? existing, CancellationToken cancellationToken)
     {
+        var cutoff = _timeProvider.GetUtcNow() - OutboxGrace;
         if (existing is not { Record.Status: OrchestrationRuntimeStatus.Pending, Outbox: not null }
-            || _timeProvider.GetUtcNow() - (existing.OutboxAt ?? default) < OutboxGrace)
+            || existing.OutboxAt > cutoff
+            || existing.StartAt > cutoff)
         {
             return false;
         }

@@ -48,10 +48,11 @@ public sealed partial class AzureDurableStore
     internal async Task<int> SweepAbandonedStartsAsync(CancellationToken cancellationToken)
     {
         // Only a create leaves a Pending head with an outbox time: a sub-orchestration's head is written without one,
-        // and the first episode leaves the instance Running.
+        // and the first episode leaves the instance Running. A start scheduled for later is left until it is due:
+        // before then its absence from the queues delays nothing, and idempotency claims hold theirs for a day.
         var cutoff = _timeProvider.GetUtcNow() - OutboxGrace;
         var filter = TableClient.CreateQueryFilter(
-            $"RowKey eq {InstanceHead.RowKey} and Status eq {(int)OrchestrationRuntimeStatus.Pending} and OutboxAt le {cutoff}");
+            $"RowKey eq {InstanceHead.RowKey} and Status eq {(int)OrchestrationRuntimeStatus.Pending} and OutboxAt le {cutoff} and StartAt le {cutoff}");
         var sent = 0;
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {

@@ -25,6 +25,12 @@ internal sealed record InstanceHead(
     /// <summary>Gets how many times the head was written by a create or a commit.</summary>
     public long Sequence { get; init; } = 1;
 
+    /// <summary>
+    /// Gets when a create's start is due: its scheduled time, or the create's. Until then a start missing from the
+    /// queues has delayed nothing, so the sweep for abandoned starts leaves the head alone.
+    /// </summary>
+    public DateTimeOffset? StartAt { get; init; }
+
     /// <summary>Formats the version the engine sees.</summary>
     public static string FormatVersion(string incarnation, long sequence) => $"{incarnation}.{sequence}";
 
@@ -48,6 +54,7 @@ internal sealed record InstanceHead(
             ["Incarnation"] = Incarnation,
             ["OutboxBy"] = OutboxBy,
             ["OutboxAt"] = OutboxAt,
+            ["StartAt"] = StartAt,
         };
         await SetLargeAsync(entity, "Input", record.Input, payloads, record.InstanceId, cancellationToken).ConfigureAwait(false);
         await SetLargeAsync(entity, "Output", record.Output, payloads, record.InstanceId, cancellationToken).ConfigureAwait(false);
@@ -87,6 +94,7 @@ internal sealed record InstanceHead(
         {
             ETag = entity.ETag.ToString(),
             Sequence = sequence,
+            StartAt = entity.GetDateTimeOffset("StartAt"),
         };
     }
 

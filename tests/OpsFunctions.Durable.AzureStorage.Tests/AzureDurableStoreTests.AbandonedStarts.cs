@@ -9,6 +9,7 @@ using OpsFunctions.Durable.AzureStorage;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.CrashWorker;
 using OpsFunctions.Durable.History;
+using OpsFunctions.Durable.Storage;
 using OpsFunctions.Testing.Azure;
 
 namespace OpsFunctions.Durable.AzureStorage.Tests;
@@ -89,6 +90,46 @@ public sealed partial class AzureDurableStoreTests
         Assert.Equal(1, await worker.SweepAbandonedStartsAsync(Ct));
         var young = await worker.TryLockOrchestrationAsync(Lease, 100, Ct);
         Assert.Equal("young", young?.InstanceId);
+    }
+
+    [Fact]
+    public async Task SweepAndCreateAgain_StartScheduledForLater_LeaveItUntilItIsDue()
+    {
+        var hub = AzuriteTaskHubs.NewHubName();
+        var creator = await _hubs.CreateAsync(_time, hub, asWorker: false);
+        await CreateScheduledAsync(creator, "later", _time.GetUtcNow().AddMinutes(10));
+        await ForgetSentStartsAsync(hub);
+        var worker = await _hubs.CreateAsync(_time, hub, options => options.AbandonedStartSweepInterval = TimeSpan.FromDays(1));
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        // Idempotency claims are such starts: a repeated claim must not send the held start again, nor must a sweep.
+        await Assert.ThrowsAsync<InstanceAlreadyExistsException>(() => CreateScheduledAsync(creator, "later", _time.GetUtcNow().AddMinutes(10)));
+        Assert.Equal(0, await worker.SweepAbandonedStartsAsync(Ct));
+        Assert.Equal(0, await CountControlMessagesAsync(hub));
+
+        _time.Advance(TimeSpan.FromMinutes(5) + AzureDurableStore.OutboxGrace);
+
+        Assert.Equal(1, await worker.SweepAbandonedStartsAsync(Ct));
+    }
+
+    private Task CreateScheduledAsync(IDurableStore store, string instanceId, DateTimeOffset startAt)
+    {
+        var now = _time.GetUtcNow();
+        return store.CreateInstanceAsync(
+            new InstanceRecord(instanceId, "Orchestrator") { CreatedAt = now, LastUpdatedAt = now, Input = "\"input\"" },
+            new OrchestrationMessage(instanceId, null, new ExecutionStarted("Orchestrator", "exec-1", "\"input\"") { Timestamp = now }) { VisibleAt = startAt },
+            Ct);
+    }
+
+    private static async Task<int> CountControlMessagesAsync(string hub)
+    {
+        var count = 0;
+        for (var partition = 0; partition < AzureStorageConstants.DefaultPartitionCount; partition++)
+        {
+            count += (await new QueueClient(Azurite.ConnectionString, $"{hub}-control-{partition:D2}").GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;
+        }
+
+        return count;
     }
 
     /// <summary>Leaves the state of a creator that died between its insert and its send: heads, and no start in any queue.</summary>

@@ -10,7 +10,7 @@ source scripts/lib/debian.sh
 source scripts/lib/loopback-server.sh
 
 install() {
-  install_debian_package alertmanager.sh prometheus-alertmanager prometheus-alertmanager
+  install_debian_package alertmanager.sh prometheus-alertmanager command -v prometheus-alertmanager
 }
 
 server_command() {

@@ -10,7 +10,7 @@ source scripts/lib/debian.sh
 source scripts/lib/loopback-server.sh
 
 install() {
-  install_debian_package prometheus.sh prometheus prometheus
+  install_debian_package prometheus.sh prometheus command -v prometheus
 }
 
 server_command() {

@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/background.sh
+source scripts/lib/debian.sh
 
 port="${SMTP_SINK_PORT:-2525}"
 state="${TMPDIR:-/tmp}"
@@ -26,12 +27,7 @@ running() {
 }
 
 install() {
-  if "$python" -c 'import aiosmtpd' 2>/dev/null; then
-    return
-  fi
-  echo "Installing python3-aiosmtpd"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update >/dev/null && apt-get install -y python3-aiosmtpd >/dev/null
+  install_debian_package smtp-sink.sh python3-aiosmtpd "$python" -c 'import aiosmtpd'
 }
 
 start() {

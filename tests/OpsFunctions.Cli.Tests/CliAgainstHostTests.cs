@@ -173,21 +173,16 @@ public sealed class CliAgainstHostTests(HostProcessFixture fixture) : IClassFixt
         return id;
     }
 
-    private async Task WaitForIncidentAsync(string id, string state)
-    {
-        using var http = Admin();
-        while (true)
-        {
-            using var response = await http.GetAsync($"/api/incidents/{id}", TestContext.Current.CancellationToken);
-            if (response.IsSuccessStatusCode
-                && (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["incident"]!["state"]!.GetValue<string>() == state)
+    private Task WaitForIncidentAsync(string id, string state)
+        => Eventually.HappensAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
-        }
-    }
+                using var http = Admin();
+                using var response = await http.GetAsync($"/api/incidents/{id}", TestContext.Current.CancellationToken);
+                return response.IsSuccessStatusCode
+                    && (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["incident"]!["state"]!.GetValue<string>() == state;
+            },
+            $"incident {id} to be {state}");
 
     private async Task StartWaitingAsync(Dictionary<string, string> env, string id)
     {
@@ -212,18 +207,13 @@ public sealed class CliAgainstHostTests(HostProcessFixture fixture) : IClassFixt
     private Task WaitForRuntimeStatusAsync(string id, string runtimeStatus)
         => WaitUntilAsync(id, (_, body) => body?["runtimeStatus"]?.GetValue<string>() == runtimeStatus);
 
-    private async Task WaitUntilAsync(string id, Func<System.Net.HttpStatusCode, JsonObject?, bool> done)
-    {
-        using var http = Admin();
-        while (true)
-        {
-            using var response = await http.GetAsync($"/runtime/webhooks/durabletask/instances/{id}", TestContext.Current.CancellationToken);
-            if (done(response.StatusCode, await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken)))
+    private Task WaitUntilAsync(string id, Func<System.Net.HttpStatusCode, JsonObject?, bool> done)
+        => Eventually.HappensAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
-        }
-    }
+                using var http = Admin();
+                using var response = await http.GetAsync($"/runtime/webhooks/durabletask/instances/{id}", TestContext.Current.CancellationToken);
+                return done(response.StatusCode, await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken));
+            },
+            $"instance {id}");
 }

@@ -71,10 +71,10 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
         var other = await _hubs.CreateAsync(_time, hub, o => o.PartitionCount = 1);
 
         // The first host gave its held start message back when it stopped; the second polls both queue messages.
-        var item = await LockWithinAsync(other, TimeSpan.FromSeconds(10));
+        var item = await LockWithinAsync(other);
 
         Assert.Equal("healthy", item.InstanceId);
-        var poisoned = await PeekWithinAsync(other.PoisonQueue, TimeSpan.FromSeconds(5));
+        var poisoned = await PeekAsync(other.PoisonQueue);
         Assert.Contains("broken-1", poisoned, StringComparison.Ordinal);
 
         // Left in the control queue: only the healthy start message, which the second host holds.
@@ -95,7 +95,10 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
         Assert.True(TimeProvider.System.GetUtcNow() >= due, "The timer fired before its due time.");
         var message = Assert.Single(fired.Messages);
         Assert.Equal(due, Assert.IsType<TimerFired>(message.Message.Event).FireAt);
-        Assert.True(store.RequeueCount >= 3, $"A message due 4.5 s ahead under a 1 s cap should have been hidden again 3 times or more, not {store.RequeueCount}.");
+        // Hidden at most 1 s at a time, the message is seen again about every second until due, each time requeued while
+        // more than the cap remains: 3 times when the poller is prompt, fewer when a loaded machine makes it late. A
+        // message hidden the whole 4.5 s at once, past the cap, would never be requeued.
+        Assert.True(store.RequeueCount >= 1, $"A message due 4.5 s ahead under a 1 s cap should have been hidden again, not {store.RequeueCount} times.");
 
         // Every requeue was a receive, and the queue counts each; none was a failed attempt, or long timers would poison.
         Assert.Equal(1, message.DequeueCount);
@@ -124,7 +127,7 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
 
         await store.CompleteOrchestrationAsync(first, Commit(first, [], [timer]), Ct);
 
-        return (due, await LockWithinAsync(store, delay + TimeSpan.FromSeconds(15)));
+        return (due, await LockWithinAsync(store, delay + Eventually.Patience));
     }
 
     [Fact]
@@ -164,7 +167,7 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
         await CreateAsync(clientOnly, "a");
 
         var queue = new QueueClient(Azurite.ConnectionString, $"{hub}-control-{AzureDurableStore.PartitionOf("a", AzureStorageConstants.DefaultPartitionCount):D2}");
-        Assert.Contains("ExecutionStarted", await PeekWithinAsync(queue, TimeSpan.FromSeconds(2)), StringComparison.Ordinal);
+        Assert.Contains("ExecutionStarted", await PeekAsync(queue), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -177,7 +180,7 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
         await CreateAsync(clientOnly, "a");
 
         // The start on the head's outbox is the one the lock holds: no grace to wait, nothing to send again.
-        var item = await LockWithinAsync(worker, TimeSpan.FromSeconds(15));
+        var item = await LockWithinAsync(worker);
         Assert.Equal("a", item.InstanceId);
         Assert.IsType<ExecutionStarted>(Assert.Single(item.Messages).Message.Event);
     }
@@ -191,14 +194,14 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
 
         // The state a creator leaves when it dies between its insert and its send: the head, and no message.
         var queue = new QueueClient(Azurite.ConnectionString, $"{hub}-control-{AzureDurableStore.PartitionOf("a", AzureStorageConstants.DefaultPartitionCount):D2}");
-        await PeekWithinAsync(queue, TimeSpan.FromSeconds(5));
+        await PeekAsync(queue);
         await queue.ClearMessagesAsync(Ct);
         _time.Advance(AzureDurableStore.OutboxGrace);
 
         await Assert.ThrowsAsync<InstanceAlreadyExistsException>(() => CreateAsync(clientOnly, "a"));
 
         var worker = await _hubs.CreateAsync(_time, hub);
-        var item = await LockWithinAsync(worker, TimeSpan.FromSeconds(15));
+        var item = await LockWithinAsync(worker);
         Assert.Equal("a", item.InstanceId);
         Assert.IsType<ExecutionStarted>(Assert.Single(item.Messages).Message.Event);
     }
@@ -219,7 +222,7 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
         await CreateAsync(proxied, "b");
 
         Assert.Equal(1, proxy.Injected(StorageFault.FailedAfterApplying));
-        var locked = new[] { await LockWithinAsync(direct, TimeSpan.FromSeconds(15)), await LockWithinAsync(direct, TimeSpan.FromSeconds(15)) };
+        var locked = new[] { await LockWithinAsync(direct), await LockWithinAsync(direct) };
         Assert.Equal(["a", "b"], locked.Select(item => item.InstanceId).Order());
         Assert.All(locked, item => Assert.IsType<ExecutionStarted>(Assert.Single(item.Messages).Message.Event));
     }
@@ -255,25 +258,15 @@ public sealed partial class AzureDurableStoreTests : IAsyncDisposable
         => new(item.Instance! with { Status = OrchestrationRuntimeStatus.Running, ExecutionId = "exec-1" }, events, false, messages ?? [], activities ?? []);
 
     /// <summary>Reads the first message of a queue, waiting for it on the real clock: the poller writes it in the background.</summary>
-    private static async Task<string> PeekWithinAsync(QueueClient queue, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var peeked = (await queue.PeekMessagesAsync(1, Ct)).Value;
-            if (peeked.Length > 0)
-            {
-                return peeked[0].MessageText;
-            }
-
-            Assert.True(watch.Elapsed < limit, $"Nothing reached {queue.Name} within {limit}.");
-            await Task.Delay(50, Ct);
-        }
-    }
+    private static async Task<string> PeekAsync(QueueClient queue)
+        => await Eventually.ReturnsAsync(
+            async () => (await queue.PeekMessagesAsync(1, Ct)).Value is { Length: > 0 } peeked ? peeked[0].MessageText : null,
+            $"a message on {queue.Name}");
 
     /// <summary>Waits for work the way the engine's poller does, on the real clock.</summary>
-    private static async Task<OrchestrationWorkItem> LockWithinAsync(IDurableStore store, TimeSpan limit)
+    private static async Task<OrchestrationWorkItem> LockWithinAsync(IDurableStore store, TimeSpan? patience = null)
     {
+        var limit = patience ?? Eventually.Patience;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < limit)
         {

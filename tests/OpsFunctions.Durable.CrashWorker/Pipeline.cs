@@ -19,8 +19,21 @@ public sealed class Pipeline : TaskOrchestrator<int, long>
     /// <summary>The output <see cref="Pipeline"/> must produce for <paramref name="input"/>.</summary>
     public static long Expected(int input) => (input + 5L) * 55;
 
-    /// <summary>Counts one activity run by this process.</summary>
-    public static void CountActivity() => Interlocked.Increment(ref _activitiesRun);
+    /// <summary>Gets or sets the instance whose first activity kills this process with SIGKILL; none when null.</summary>
+    public static string? CrashAt { get; set; }
+
+    /// <summary>Counts one activity run by this process, or kills the process when the activity is <see cref="CrashAt"/>'s.</summary>
+    public static void CountActivity(TaskActivityContext context)
+    {
+        if (context.InstanceId == CrashAt)
+        {
+            // Everything else this process is doing stops where it is, as under an outside kill -9.
+            Console.Out.Flush();
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
+
+        Interlocked.Increment(ref _activitiesRun);
+    }
 
     public override async Task<long> RunAsync(TaskOrchestrationContext context, int input)
     {
@@ -40,7 +53,7 @@ public sealed class AddOne : TaskActivity<long, long>
     public override async Task<long> RunAsync(TaskActivityContext context, long input)
     {
         await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
-        Pipeline.CountActivity();
+        Pipeline.CountActivity(context);
         return input + 1;
     }
 }
@@ -50,7 +63,7 @@ public sealed class Multiply : TaskActivity<long[], long>
     public override async Task<long> RunAsync(TaskActivityContext context, long[] input)
     {
         await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
-        Pipeline.CountActivity();
+        Pipeline.CountActivity(context);
         return input[0] * input[1];
     }
 }

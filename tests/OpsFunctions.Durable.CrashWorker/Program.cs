@@ -7,12 +7,14 @@ using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.CrashWorker;
 using OpsFunctions.Testing.Azure;
 
-// Usage: CrashWorker <database file | azurite:hub> <instances> [start] [--progress]
-// With "start" it schedules the instances first; it then works until all of them have ended.
+// Usage: CrashWorker <database file | azurite:hub> <instances> [start [--crash]] [--progress]
+// With "start" it schedules the instances first; it then works until all of them have ended. With --crash it kills
+// itself at the first activity of the last instance it scheduled: mid-run whatever the machine's speed, since that
+// instance, at least, is unfinished.
 // With --progress it prints "progress N" (activities this process ran) every 100 ms.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: CrashWorker <database file | azurite:hub> <instances> [start] [--progress]");
+    Console.Error.WriteLine("usage: CrashWorker <database file | azurite:hub> <instances> [start [--crash]] [--progress]");
     return 2;
 }
 
@@ -53,6 +55,12 @@ var client = host.Services.GetRequiredService<DurableTaskClient>();
 
 if (args.Contains("start"))
 {
+    // The last instance runs no activity before it is scheduled, so every instance exists when the crash comes.
+    if (args.Contains("--crash"))
+    {
+        Pipeline.CrashAt = $"crash-{count - 1:D4}";
+    }
+
     for (var i = 0; i < count; i++)
     {
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(Pipeline), i, new StartOrchestrationOptions($"crash-{i:D4}"));

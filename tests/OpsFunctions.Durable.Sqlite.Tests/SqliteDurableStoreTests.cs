@@ -34,15 +34,13 @@ public sealed class SqliteDurableStoreTests : IAsyncDisposable
             await CreateAsync(store, $"instance-{i}");
         }
 
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), Ct);
-            file.Refresh();
-        }
-        while (file.Length <= sizeBefore && waited.Elapsed < TimeSpan.FromSeconds(10));
-
-        Assert.True(file.Length > sizeBefore, $"the database file stayed at {file.Length} bytes: no checkpoint ran");
+        await Eventually.HappensAsync(
+            () =>
+            {
+                file.Refresh();
+                return file.Length > sizeBefore;
+            },
+            $"a checkpoint to grow the database file beyond {sizeBefore} bytes");
     }
 
     [Fact]
@@ -235,12 +233,12 @@ public sealed class SqliteDurableStoreTests : IAsyncDisposable
         await store.SendMessageAsync(new OrchestrationMessage("locked", null, new EventRaised("e1", "Go", null) { Timestamp = _time.GetUtcNow() }), Ct);
 
         // The send itself wakes one wait at once; the wait after it has only the lock and the future messages to go by.
-        await store.WaitForWorkAsync(WorkItemKind.Orchestration, TimeSpan.FromHours(2), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await store.WaitForWorkAsync(WorkItemKind.Orchestration, TimeSpan.FromHours(2), Ct).WaitAsync(Eventually.Patience, Ct);
         var waiting = store.WaitForWorkAsync(WorkItemKind.Orchestration, TimeSpan.FromHours(2), Ct);
         _time.Advance(Lease - TimeSpan.FromSeconds(1));
         var early = waiting.IsCompleted;
         _time.Advance(TimeSpan.FromSeconds(1));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await waiting.WaitAsync(Eventually.Patience, Ct);
 
         Assert.False(early);
     }

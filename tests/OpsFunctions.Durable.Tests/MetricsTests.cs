@@ -50,7 +50,7 @@ public sealed class MetricsTests : OrchestrationTestBase
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await GetAsync(host, id)).RuntimeStatus);
 
         // The store's commit ends the episode for the test host; the worker records its metrics just after.
-        await lateness.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
+        await lateness.WaitForMeasurementsAsync(1, Eventually.Patience);
         var measurement = Assert.Single(lateness.GetMeasurementSnapshot());
         Assert.Equal(5, measurement.Value, precision: 3);
         Assert.Equal("Nap", measurement.Tags["name"]);

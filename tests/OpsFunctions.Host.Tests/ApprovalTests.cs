@@ -225,10 +225,9 @@ public sealed class ApprovalTests
     {
         var id = await host.StartSampleAsync(new { waitForApproval = true });
         await host.Client.WaitForInstanceStartAsync(id, cancellation: Cancellation);
-        while ((await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Cancellation))!.ReadCustomStatusAs<string>() != "waiting for approval")
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), Cancellation);
-        }
+        await Eventually.HappensAsync(
+            async () => (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Cancellation))!.ReadCustomStatusAs<string>() == "waiting for approval",
+            $"'{id}' to wait for approval");
 
         using var response = await host.Admin.PostAsJsonAsync(
             "/runtime/webhooks/durabletask/approvals",

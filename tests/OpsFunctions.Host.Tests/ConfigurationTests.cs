@@ -143,10 +143,9 @@ public sealed class ConfigurationTests
         admin.DefaultRequestHeaders.Add("x-functions-key", keys.AdminKey);
         using var start = await admin.PostAsJsonAsync("/runtime/webhooks/durabletask/orchestrators/SampleWorkflow", new { waitForApproval = true }, Cancellation);
         var id = (await start.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["id"]!.GetValue<string>();
-        while ((await first.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Cancellation))?.ReadCustomStatusAs<string>() != "waiting for approval")
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), Cancellation);
-        }
+        await Eventually.HappensAsync(
+            async () => (await first.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Cancellation))?.ReadCustomStatusAs<string>() == "waiting for approval",
+            $"'{id}' to wait for approval");
 
         using var issued = await admin.PostAsJsonAsync(
             "/runtime/webhooks/durabletask/approvals", new { instanceId = id, eventName = "Approval", decision = "approve" }, Cancellation);

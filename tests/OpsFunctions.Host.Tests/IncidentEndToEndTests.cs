@@ -15,8 +15,10 @@ namespace OpsFunctions.Host.Tests;
 [Trait("Category", "EndToEnd")]
 public sealed partial class IncidentEndToEndTests
 {
+    // Real time, on a real host and Alertmanager. Level 1 times out quickly so that the climb is seen; level 2 gives the
+    // test's acknowledgement a wide margin on a loaded machine, and the check that level 3 is never paged waits it out.
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(4);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Level2AckTimeout = TimeSpan.FromSeconds(15);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -50,6 +52,7 @@ public sealed partial class IncidentEndToEndTests
 
         // Nobody acknowledges level 1 within its timeout: level 2 is paged.
         await WaitForAsync(() => receivers.Requests.Any(r => r.Path == "/slack/level2"), "level 2");
+        var level2Paged = TimeProvider.System.GetTimestamp();
 
         // Level 2 acknowledges with the link in its page: the climb stops.
         var page = receivers.Requests.First(r => r.Path == "/slack/level2").BodyText;
@@ -61,7 +64,13 @@ public sealed partial class IncidentEndToEndTests
         }
 
         await WaitForAsync(async () => (string?)(await GetIncidentAsync(host, incident))["incident"]?["state"] == "Acknowledged", "the acknowledgement");
-        await Task.Delay(AckTimeout * 2, Cancellation);
+        // Nothing to wait for but time: level 3 would be paged once level 2's timeout runs out after its page.
+        var level3Due = Level2AckTimeout + TimeSpan.FromSeconds(3) - TimeProvider.System.GetElapsedTime(level2Paged);
+        if (level3Due > TimeSpan.Zero)
+        {
+            await Task.Delay(level3Due, Cancellation);
+        }
+
         Assert.DoesNotContain(receivers.Requests, r => r.Path == "/slack/level3");
 
         // Alertmanager says every alert of the group is resolved: the incident closes, with its report.
@@ -75,8 +84,9 @@ public sealed partial class IncidentEndToEndTests
         var opened = record["openedAt"]!.GetValue<DateTimeOffset>();
         var acknowledged = record["acknowledgedAt"]!.GetValue<DateTimeOffset>() - opened;
         var resolved = record["resolvedAt"]!.GetValue<DateTimeOffset>() - opened;
-        Assert.InRange(acknowledged, AckTimeout, Patience * 3);
-        Assert.InRange(resolved, acknowledged, Patience * 5);
+        // Only lower bounds: how much later than due the steps ran depends on the machine's load.
+        Assert.True(acknowledged >= AckTimeout, $"Acknowledged {acknowledged} after opening, before level 1's timeout.");
+        Assert.True(resolved >= acknowledged, $"Resolved {resolved} after opening, before its acknowledgement {acknowledged} after.");
         Assert.Contains($"| Time to acknowledge | {IncidentReport.Duration(acknowledged)} |", report, StringComparison.Ordinal);
         Assert.Contains($"| Time to resolve | {IncidentReport.Duration(resolved)} |", report, StringComparison.Ordinal);
         var acknowledgedBy = (string?)record["acknowledgedBy"];
@@ -115,7 +125,7 @@ public sealed partial class IncidentEndToEndTests
         {
             settings[$"Escalation:Policies:checkout:Levels:{level}:Contacts:0:Name"] = $"level {level + 1}";
             settings[$"Escalation:Policies:checkout:Levels:{level}:Contacts:0:SlackChannel"] = $"level{level + 1}";
-            settings[$"Escalation:Policies:checkout:Levels:{level}:AckTimeout"] = AckTimeout.ToString();
+            settings[$"Escalation:Policies:checkout:Levels:{level}:AckTimeout"] = (level == 1 ? Level2AckTimeout : AckTimeout).ToString();
         }
 
         return settings;
@@ -136,15 +146,7 @@ public sealed partial class IncidentEndToEndTests
     private static async Task<JsonNode> GetIncidentAsync(RunningHost host, string id)
         => JsonNode.Parse(await host.Http.GetStringAsync($"/api/incidents/{id}?code={RunningHost.FunctionKey}", Cancellation))!;
 
-    private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
+    private static Task WaitForAsync(Func<bool> condition, string what) => Eventually.HappensAsync(condition, what);
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (!await condition())
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < Patience, $"Nothing reached {what} within {Patience}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), Cancellation);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition, string what) => Eventually.HappensAsync(condition, what);
 }

@@ -155,36 +155,16 @@ public sealed class IncidentHost : IAsyncDisposable
         => Functions.PostAsJsonAsync($"/api/incidents/{id}/{action}", body, Cancellation);
 
     /// <summary>Waits until the stored record satisfies <paramref name="condition"/>.</summary>
-    public async Task<IncidentRecord> WaitForRecordAsync(string id, Func<IncidentRecord, bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (await Store.GetAsync(id, Cancellation) is { } record && condition(record))
-            {
-                return record;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    public Task<IncidentRecord> WaitForRecordAsync(string id, Func<IncidentRecord, bool> condition)
+        => Eventually.ReturnsAsync(
+            async () => await Store.GetAsync(id, Cancellation) is { } record && condition(record) ? record : null,
+            $"the record of {id}");
 
     /// <summary>Waits until a receiver recorded a request whose path ends with <paramref name="path"/> and body contains <paramref name="text"/>.</summary>
-    public async Task<RecordedRequest> WaitForRequestAsync(string path, string text)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (Receiver.Requests.FirstOrDefault(r => r.Path.EndsWith(path, StringComparison.Ordinal) && r.BodyText.Contains(text, StringComparison.Ordinal)) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    public Task<RecordedRequest> WaitForRequestAsync(string path, string text)
+        => Eventually.ReturnsAsync(
+            () => Task.FromResult(Receiver.Requests.FirstOrDefault(r => r.Path.EndsWith(path, StringComparison.Ordinal) && r.BodyText.Contains(text, StringComparison.Ordinal))),
+            $"a request to {path} with '{text}'");
 
     public async Task<int> CountIncidentsAsync()
         => await Host.Client.GetAllInstancesAsync(new Durable.Client.OrchestrationQuery { InstanceIdPrefix = IncidentIds.Prefix })

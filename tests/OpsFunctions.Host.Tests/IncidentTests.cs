@@ -358,20 +358,9 @@ public sealed class IncidentTests
     }
 
     private static async Task<IReadOnlyList<TimelineEntry>> WaitForTimelineAsync(IncidentHost incidents, string id, Func<IReadOnlyList<TimelineEntry>, bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var timeline = await incidents.Store.GetTimelineAsync(id, Cancellation);
-            if (condition(timeline))
-            {
-                return timeline;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+        => await Eventually.ReturnsAsync(
+            async () => await incidents.Store.GetTimelineAsync(id, Cancellation) is var timeline && condition(timeline) ? timeline : null,
+            $"the timeline of {id}");
 
     private static async Task<HttpResponseMessage> RedeemAsync(IncidentHost incidents, string link)
     {
@@ -409,38 +398,24 @@ public sealed class IncidentTests
     // The ladder's ack timer exists once its step has committed: move the clock to it, not before.
     private static async Task AdvanceToLadderTimerAsync(IncidentHost incidents, FakeTimeProvider clock, string id)
     {
-        var store = incidents.Host.Services.GetRequiredService<IDurableStore>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var history = await store.ReadHistoryAsync(IncidentIds.EscalationOf(id), Cancellation);
-            if (history.OfType<TimerCreated>().Where(t => t.FireAt > clock.GetUtcNow()).Select(t => (DateTimeOffset?)t.FireAt).FirstOrDefault() is { } fireAt)
-            {
-                clock.Advance(fireAt - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
-                return;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
+        var pending = await Eventually.ReturnsAsync(
+            async () => (await LadderTimersAsync(incidents, id)).Where(t => t > clock.GetUtcNow()).ToArray() is { Length: > 0 } due ? due : null,
+            $"the ladder timer of {id}");
+        clock.Advance(pending[0] - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
     }
 
     // After an acknowledgement the ladder's step waits on its resolution timer; wait for that before moving time.
     private static async Task WaitForLadderToSettleAsync(IncidentHost incidents, string id)
     {
-        var store = incidents.Host.Services.GetRequiredService<IDurableStore>();
         var clock = incidents.Host.Services.GetRequiredService<TimeProvider>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var history = await store.ReadHistoryAsync(IncidentIds.EscalationOf(id), Cancellation);
-            if (history.OfType<TimerCreated>().Any(t => t.FireAt > clock.GetUtcNow() + TimeSpan.FromMinutes(30)))
-            {
-                return;
-            }
+        await Eventually.HappensAsync(
+            async () => (await LadderTimersAsync(incidents, id)).Any(t => t > clock.GetUtcNow() + TimeSpan.FromMinutes(30)),
+            $"the resolution timer of {id}");
+    }
 
-            await Task.Delay(20, timeout.Token);
-        }
+    private static async Task<IEnumerable<DateTimeOffset>> LadderTimersAsync(IncidentHost incidents, string id)
+    {
+        var store = incidents.Host.Services.GetRequiredService<IDurableStore>();
+        return (await store.ReadHistoryAsync(IncidentIds.EscalationOf(id), Cancellation)).OfType<TimerCreated>().Select(t => t.FireAt);
     }
 }

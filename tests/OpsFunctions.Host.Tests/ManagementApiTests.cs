@@ -311,33 +311,26 @@ public sealed class ManagementApiTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static async Task<JsonObject> PollUntilDoneAsync(RunningHost host, Uri location)
-    {
-        while (true)
-        {
-            using var response = await host.Admin.GetAsync(location, Cancellation);
-            if (response.StatusCode == HttpStatusCode.OK)
+    private static Task<JsonObject> PollUntilDoneAsync(RunningHost host, Uri location)
+        => Eventually.ReturnsAsync(
+            async () =>
             {
-                return (await response.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!;
-            }
+                using var response = await host.Admin.GetAsync(location, Cancellation);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return await response.Content.ReadFromJsonAsync<JsonObject>(Cancellation);
+                }
 
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            await Task.Delay(TimeSpan.FromMilliseconds(20), Cancellation);
-        }
-    }
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                return null;
+            },
+            $"the end of the instance at {location}");
 
     private static async Task<string> WaitForStatusAsync(RunningHost host, string id, string status)
     {
-        while (true)
-        {
-            var body = (await host.Admin.GetFromJsonAsync<JsonObject>($"{Api}/instances/{id}", Cancellation))!;
-            var current = body["runtimeStatus"]!.GetValue<string>();
-            if (current == status)
-            {
-                return current;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), Cancellation);
-        }
+        await Eventually.HappensAsync(
+            async () => (await host.Admin.GetFromJsonAsync<JsonObject>($"{Api}/instances/{id}", Cancellation))!["runtimeStatus"]!.GetValue<string>() == status,
+            $"'{id}' to be {status}");
+        return status;
     }
 }

@@ -147,21 +147,10 @@ public sealed class ScheduleTests
     }
 
     /// <summary>Reads the instance on the real clock until it has completed, for at most 30 s.</summary>
-    private static async Task<OrchestrationMetadata> CompletedAsync(RunningHost host, string instanceId)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        while (true)
-        {
-            var instance = await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, Cancellation);
-            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Completed })
-            {
-                return instance;
-            }
-
-            Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(30), $"'{instanceId}' did not complete within 30 s; it is {instance?.RuntimeStatus}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, Cancellation);
-        }
-    }
+    private static Task<OrchestrationMetadata> CompletedAsync(RunningHost host, string instanceId)
+        => Eventually.ReturnsAsync(
+            async () => await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, Cancellation) is { RuntimeStatus: OrchestrationRuntimeStatus.Completed } instance ? instance : null,
+            $"'{instanceId}' to complete");
 
     /// <summary>Settings that put a host on an Azurite task hub; with a fake clock, delayed messages are held in memory.</summary>
     private static async Task<Dictionary<string, string?>> AzuriteHubAsync(string hub) => new()

@@ -51,7 +51,7 @@ public sealed class DurableTestHost : IAsyncDisposable
     public IDurableStore Store => _store;
 
     /// <summary>Gets or sets how long <see cref="WaitForIdleAsync"/> waits in real time before failing.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan IdleTimeout { get; set; } = Eventually.Patience;
 
     /// <summary>Starts a host with the given orchestrators and activities.</summary>
     /// <param name="configureTasks">Registers orchestrators and activities.</param>

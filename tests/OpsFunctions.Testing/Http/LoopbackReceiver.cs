@@ -90,7 +90,7 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((count, done));
-            return done.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            return done.Task.WaitAsync(Eventually.Patience, TestContext.Current.CancellationToken);
         }
     }
 

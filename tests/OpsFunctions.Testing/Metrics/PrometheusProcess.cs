@@ -45,13 +45,13 @@ public sealed class PrometheusProcess : IAsyncDisposable
 
     /// <summary>Runs <paramref name="query"/> until its result holds at least one series or value.</summary>
     /// <param name="query">An instant PromQL query.</param>
-    /// <param name="timeout">How long to keep asking; 30 s unless given (Prometheus applies new targets every 5 s).</param>
+    /// <param name="timeout">How long to keep asking; <see cref="Eventually.Patience"/> unless given (Prometheus applies new targets every 5 s).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The <c>data</c> object of the first answer with a result: <c>resultType</c> and <c>result</c>.</returns>
     /// <exception cref="TimeoutException">The query still had no result after <paramref name="timeout"/>.</exception>
     public async Task<JsonObject> WaitForSampleAsync(string query, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var limit = timeout ?? Eventually.Patience;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
         using var poll = new PeriodicTimer(PollInterval);

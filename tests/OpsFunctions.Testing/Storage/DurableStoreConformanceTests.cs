@@ -23,7 +23,7 @@ public abstract partial class DurableStoreConformanceTests
     protected static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     /// <summary>The real-time guard on waits that should end.</summary>
-    protected static readonly TimeSpan Guard = TimeSpan.FromSeconds(5);
+    protected static readonly TimeSpan Guard = Eventually.Patience;
 
     private const string OrchestratorName = "Orchestrator";
 

@@ -146,7 +146,7 @@ public sealed class ScheduleTests
         Assert.Equal(1, await second.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "schedule-" }).CountAsync(Cancellation));
     }
 
-    /// <summary>Reads the instance on the real clock until it has completed, for at most 30 s.</summary>
+    /// <summary>Reads the instance on the real clock until it has completed.</summary>
     private static Task<OrchestrationMetadata> CompletedAsync(RunningHost host, string instanceId)
         => Eventually.ReturnsAsync(
             async () => await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, Cancellation) is { RuntimeStatus: OrchestrationRuntimeStatus.Completed } instance ? instance : null,

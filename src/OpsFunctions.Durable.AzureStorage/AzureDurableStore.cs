@@ -86,8 +86,8 @@ public sealed partial class AzureDurableStore : IDurableStore, ILocalWorkStore
     /// <inheritdoc/>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.StartupTimeout);
+        using var deadline = new CancellationTokenSource(_options.StartupTimeout, _timeProvider);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             await _table.CreateIfNotExistsAsync(timeout.Token).ConfigureAwait(false);

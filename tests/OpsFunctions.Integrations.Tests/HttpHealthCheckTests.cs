@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpsFunctions.Integrations.Diagnostics;
 using OpsFunctions.Integrations.Tests.Support;
 using OpsFunctions.Testing.Http;
@@ -7,19 +8,27 @@ namespace OpsFunctions.Integrations.Tests;
 
 public sealed class HttpHealthCheckTests
 {
+    // The check's timeout (5 s unless set) and its latency are on this clock, which moves only when a test moves it.
+    private readonly FakeTimeProvider _time = new();
+
     [Fact]
     public async Task CheckAsync_ExpectedStatus_IsHealthyWithLatencyAndExcerpt()
     {
         await using var service = await LoopbackReceiver.StartAsync();
         service.RespondWith(200, "{\"status\":\"Healthy\",\n\"checks\":3}");
-        await using var services = TestServices.Create(TestServices.FastSettings());
+        service.Hold();
+        await using var services = CreateServices();
 
-        var result = await CreateSut(services).CheckAsync(new HealthCheckRequest(service.Url("/healthz?key=secret-key")), TestContext.Current.CancellationToken);
+        await using var checking = PendingCall.Start(token => CreateSut(services).CheckAsync(new HealthCheckRequest(service.Url("/healthz?key=secret-key")), token));
+        await service.WaitForRequestsAsync(1);
+        _time.Advance(TimeSpan.FromMilliseconds(1500));
+        service.Release();
+        var result = await checking.ResultAsync();
 
         Assert.True(result.Healthy, result.Error);
         Assert.Equal(200, result.StatusCode);
         Assert.Equal("{\"status\":\"Healthy\", \"checks\":3}", result.BodyExcerpt);
-        Assert.True(result.Latency > TimeSpan.Zero);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), result.Latency);
         Assert.Equal(service.Url("/healthz").AbsoluteUri, result.Url);
         var request = Assert.Single(service.Requests);
         Assert.Equal("GET", request.Method);
@@ -31,7 +40,7 @@ public sealed class HttpHealthCheckTests
     {
         await using var service = await LoopbackReceiver.StartAsync();
         service.RespondWith(503, "database unreachable", "text/plain");
-        await using var services = TestServices.Create(TestServices.FastSettings());
+        await using var services = CreateServices();
 
         var result = await CreateSut(services).CheckAsync(new HealthCheckRequest(service.Url("/healthz")), TestContext.Current.CancellationToken);
 
@@ -47,7 +56,7 @@ public sealed class HttpHealthCheckTests
     {
         await using var service = await LoopbackReceiver.StartAsync();
         service.RespondWith(204);
-        await using var services = TestServices.Create(TestServices.FastSettings());
+        await using var services = CreateServices();
 
         var result = await CreateSut(services).CheckAsync(new HealthCheckRequest(service.Url("/ping")) { ExpectedStatus = 204 }, TestContext.Current.CancellationToken);
 
@@ -60,20 +69,23 @@ public sealed class HttpHealthCheckTests
     {
         await using var service = await LoopbackReceiver.StartAsync();
         service.Hold();
-        await using var services = TestServices.Create(TestServices.FastSettings());
+        await using var services = CreateServices();
 
-        var result = await CreateSut(services).CheckAsync(new HealthCheckRequest(service.Url("/healthz")) { Timeout = TimeSpan.FromMilliseconds(200) }, TestContext.Current.CancellationToken);
+        await using var checking = PendingCall.Start(token => CreateSut(services).CheckAsync(new HealthCheckRequest(service.Url("/healthz")) { Timeout = TimeSpan.FromMilliseconds(200) }, token));
+        await service.WaitForRequestsAsync(1);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        var result = await checking.ResultAsync();
 
         Assert.False(result.Healthy);
         Assert.Null(result.StatusCode);
         Assert.Equal("timed out after 0.2 s", result.Error);
-        Assert.True(result.Latency >= TimeSpan.FromMilliseconds(200));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), result.Latency);
     }
 
     [Fact]
     public async Task CheckAsync_NothingListening_ReportsANetworkError()
     {
-        await using var services = TestServices.Create(TestServices.FastSettings());
+        await using var services = CreateServices();
 
         var result = await CreateSut(services).CheckAsync(new HealthCheckRequest(new Uri($"http://127.0.0.1:{TestServices.ClosedPort()}/healthz")), TestContext.Current.CancellationToken);
 
@@ -81,6 +93,8 @@ public sealed class HttpHealthCheckTests
         Assert.StartsWith("network error: ConnectionError", result.Error, StringComparison.Ordinal);
         Assert.Contains("unhealthy", result.Describe(), StringComparison.Ordinal);
     }
+
+    private ServiceProvider CreateServices() => TestServices.Create(TestServices.FastSettings(), _time);
 
     private static IHttpHealthCheck CreateSut(ServiceProvider services) => services.GetRequiredService<IHttpHealthCheck>();
 }

@@ -4,7 +4,10 @@ using OpsFunctions.Integrations.Tests.Support;
 
 namespace OpsFunctions.Integrations.Tests;
 
-/// <summary>Against a real Prometheus that has scraped a loopback app (<see cref="ScrapedPrometheusFixture"/>).</summary>
+/// <summary>
+/// Against a real Prometheus that has scraped a loopback app (<see cref="ScrapedPrometheusFixture"/>), each query
+/// evaluated at the time of a scrape that succeeded, so that a later scrape timing out cannot change the answer.
+/// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture fixture) : IClassFixture<ScrapedPrometheusFixture>
 {
@@ -79,14 +82,8 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
 
     private async Task<PrometheusQueryResult> QueryAsync(string query)
     {
-        await using var services = CreateSut();
-        return await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync(query, TestContext.Current.CancellationToken);
-    }
-
-    private ServiceProvider CreateSut()
-    {
-        var settings = TestServices.FastSettings();
-        settings["Diagnostics:Prometheus:BaseUrl"] = fixture.Prometheus.BaseAddress.AbsoluteUri;
-        return TestServices.Create(settings);
+        await using var services = TestServices.Create(TestServices.FastSettings());
+        return await services.GetRequiredService<IPrometheusQueryClient>().QueryAsync(
+            fixture.Prometheus.BaseAddress, query, fixture.ScrapedAt, TestContext.Current.CancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.Tests.Support;
 using OpsFunctions.Testing.Http;
@@ -6,6 +7,11 @@ namespace OpsFunctions.Integrations.Tests;
 
 public sealed class ResilienceTests
 {
+    // The timing tests' settings, as TimeSpans for advancing the fake clock; MaxRetryDelay is FastSettings'.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan TotalTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMilliseconds(50);
+
     [Fact]
     public async Task SendAsync_ServiceUnavailableTwice_RetriesAndDelivers()
     {
@@ -81,17 +87,23 @@ public sealed class ResilienceTests
     {
         await using var slack = await LoopbackReceiver.StartAsync();
         slack.Hold();
+        var time = new TimerWatchingTimeProvider();
         var settings = CreateSettings(slack);
         settings["Notifications:Resilience:MaxRetryAttempts"] = "1";
         settings["Notifications:Resilience:AttemptTimeout"] = "00:00:00.300";
-        await using var services = TestServices.Create(settings);
+        await using var services = TestServices.Create(settings, time);
 
-        var result = await services.Sender().SendAsync(ChannelTarget.Slack("ops"), TestServices.Triggered(), TestContext.Current.CancellationToken);
+        await using var sending = SendToOps(services);
+        var retryDelay = await TimeOutFirstAttemptAndWaitForTheRetryAsync(slack, time);
+        time.Advance(AttemptTimeout);
+        var result = await sending.ResultAsync();
 
         Assert.False(result.Success);
         Assert.Equal(2, result.Attempts);
+        Assert.Equal(2, slack.Requests.Count);
         Assert.Equal("timed out after 0.3 s", result.Error);
-        Assert.True(result.Duration >= TimeSpan.FromMilliseconds(600), $"took {result.Duration}");
+        Assert.True(result.Transient);
+        Assert.Equal(AttemptTimeout + retryDelay + AttemptTimeout, result.Duration);
     }
 
     [Fact]
@@ -99,17 +111,25 @@ public sealed class ResilienceTests
     {
         await using var slack = await LoopbackReceiver.StartAsync();
         slack.Hold();
+        var time = new TimerWatchingTimeProvider();
         var settings = CreateSettings(slack);
         settings["Notifications:Resilience:MaxRetryAttempts"] = "5";
         settings["Notifications:Resilience:AttemptTimeout"] = "00:00:00.300";
         settings["Notifications:Resilience:TotalTimeout"] = "00:00:00.500";
-        await using var services = TestServices.Create(settings);
+        await using var services = TestServices.Create(settings, time);
 
-        var result = await services.Sender().SendAsync(ChannelTarget.Slack("ops"), TestServices.Triggered(), TestContext.Current.CancellationToken);
+        await using var sending = SendToOps(services);
+        var retryDelay = await TimeOutFirstAttemptAndWaitForTheRetryAsync(slack, time);
+
+        // To the total timeout, which falls before the second attempt's own timeout would.
+        time.Advance(TotalTimeout - AttemptTimeout - retryDelay);
+        var result = await sending.ResultAsync();
 
         Assert.False(result.Success);
         Assert.Equal(2, result.Attempts);
+        Assert.Equal(2, slack.Requests.Count);
         Assert.Equal("timed out after 0.5 s", result.Error);
+        Assert.Equal(TotalTimeout, result.Duration);
     }
 
     [Fact]
@@ -122,7 +142,9 @@ public sealed class ResilienceTests
         settings["Notifications:Resilience:CircuitBreakerMinimumThroughput"] = "2";
         settings["Notifications:Resilience:CircuitBreakerFailureRatio"] = "0.5";
         settings["Notifications:Resilience:CircuitBreakerBreakDuration"] = "00:05:00";
-        await using var services = TestServices.Create(settings);
+
+        // On a clock that stands still, the sampling window and the break outlast the test however slow the machine.
+        await using var services = TestServices.Create(settings, new FakeTimeProvider());
         var sender = services.Sender();
 
         var first = await sender.SendAsync(ChannelTarget.Slack("ops"), TestServices.Triggered(), TestContext.Current.CancellationToken);
@@ -148,7 +170,7 @@ public sealed class ResilienceTests
         settings["Notifications:Resilience:MaxRetryAttempts"] = "0";
         settings["Notifications:Resilience:CircuitBreakerMinimumThroughput"] = "2";
         settings["Notifications:Resilience:CircuitBreakerBreakDuration"] = "00:05:00";
-        await using var services = TestServices.Create(settings);
+        await using var services = TestServices.Create(settings, new FakeTimeProvider());
         var sender = services.Sender();
 
         for (var i = 0; i < 3; i++)
@@ -167,17 +189,36 @@ public sealed class ResilienceTests
     {
         await using var slack = await LoopbackReceiver.StartAsync();
         slack.Hold();
-        await using var services = CreateSut(slack);
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-        var send = services.Sender().SendAsync(ChannelTarget.Slack("ops"), TestServices.Triggered(), cancellation.Token);
+        // The attempt cannot time out on a clock that stands still: only the cancellation can end it.
+        await using var services = CreateSut(slack, new FakeTimeProvider());
+
+        await using var sending = SendToOps(services);
         await slack.WaitForRequestsAsync(1);
-        await cancellation.CancelAsync();
+        await sending.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(sending.ResultAsync);
     }
 
-    private static Microsoft.Extensions.DependencyInjection.ServiceProvider CreateSut(LoopbackReceiver slack) => TestServices.Create(CreateSettings(slack));
+    /// <summary>
+    /// Waits for the first attempt to reach the held receiver, lets it time out, waits out the retry delay Polly then
+    /// schedules (jittered, so read from its timer) and waits for the second attempt; returns that delay.
+    /// </summary>
+    private static async Task<TimeSpan> TimeOutFirstAttemptAndWaitForTheRetryAsync(LoopbackReceiver slack, TimerWatchingTimeProvider time)
+    {
+        await slack.WaitForRequestsAsync(1);
+        var retryDelay = await time.AdvanceAndWaitForNextTimerAsync(AttemptTimeout);
+        Assert.InRange(retryDelay, TimeSpan.FromTicks(1), MaxRetryDelay);
+        time.Advance(retryDelay);
+        await slack.WaitForRequestsAsync(2);
+        return retryDelay;
+    }
+
+    private static PendingCall<DeliveryResult> SendToOps(Microsoft.Extensions.DependencyInjection.ServiceProvider services) =>
+        PendingCall.Start(token => services.Sender().SendAsync(ChannelTarget.Slack("ops"), TestServices.Triggered(), token));
+
+    private static Microsoft.Extensions.DependencyInjection.ServiceProvider CreateSut(LoopbackReceiver slack, TimeProvider? time = null) =>
+        TestServices.Create(CreateSettings(slack), time);
 
     private static Dictionary<string, string?> CreateSettings(LoopbackReceiver slack)
     {

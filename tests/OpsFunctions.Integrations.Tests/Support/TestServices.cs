@@ -12,26 +12,50 @@ public static class TestServices
 {
     public const string WebhookSecret = "webhook-secret-0123456789abcdef";
 
-    /// <summary>Fast resilience: two retries 10 ms apart, 2 s per attempt, and a circuit that needs 100 calls to open.</summary>
+    /// <summary>
+    /// How long a test waits in real time for the machine to do something (a request to arrive, a send to return):
+    /// long enough for a loaded machine, so only a hang reaches it.
+    /// </summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Fast resilience: two retries 10 ms apart and a circuit that needs 100 calls to open. The timeouts (30 s per
+    /// attempt, 2 min in all) are far beyond what a loopback call takes on a loaded machine, because they run on the
+    /// wall clock unless a test passes a fake one (and MailKit's socket timeout, which is the attempt timeout, always
+    /// does); a test about timeouts sets its own on a <see cref="TimerWatchingTimeProvider"/>.
+    /// </summary>
     public static Dictionary<string, string?> FastSettings() => new()
     {
         ["Notifications:Resilience:MaxRetryAttempts"] = "2",
         ["Notifications:Resilience:RetryDelay"] = "00:00:00.010",
         ["Notifications:Resilience:MaxRetryDelay"] = "00:00:00.050",
-        ["Notifications:Resilience:AttemptTimeout"] = "00:00:05",
-        ["Notifications:Resilience:TotalTimeout"] = "00:00:20",
+        ["Notifications:Resilience:AttemptTimeout"] = "00:00:30",
+        ["Notifications:Resilience:TotalTimeout"] = "00:02:00",
         ["Notifications:Resilience:CircuitBreakerMinimumThroughput"] = "100",
         ["Diagnostics:Resilience:MaxRetryAttempts"] = "1",
         ["Diagnostics:Resilience:RetryDelay"] = "00:00:00.010",
         ["Diagnostics:Resilience:MaxRetryDelay"] = "00:00:00.050",
+        ["Diagnostics:Resilience:AttemptTimeout"] = "00:00:30",
+        ["Diagnostics:Resilience:TotalTimeout"] = "00:02:00",
         ["Notifications:Webhook:Secret"] = WebhookSecret,
     };
 
-    public static ServiceProvider Create(Dictionary<string, string?> settings)
+    /// <summary>Builds the integrations on <paramref name="time"/>, or on the system clock when none is given.</summary>
+    /// <remarks>
+    /// The resilience pipelines (retry delays, attempt and total timeouts, the circuit's sampling window), the health
+    /// check's timeout and every measured duration take the <see cref="TimeProvider"/> registered here. On a fake
+    /// clock, start a call that waits for the clock to move as a <see cref="PendingCall{T}"/>.
+    /// </remarks>
+    public static ServiceProvider Create(Dictionary<string, string?> settings, TimeProvider? time = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddOpsIntegrations(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -75,7 +75,8 @@ public sealed class EmailTests
     public async Task SendAsync_NoServerListening_FailsAfterRetriesWithANetworkError()
     {
         var settings = Settings();
-        settings["Notifications:Email:Port"] = TestServices.ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var closed = LoopbackPort.Closed();
+        settings["Notifications:Email:Port"] = closed.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var services = TestServices.Create(settings);
 
         var result = await services.Sender().SendAsync(ChannelTarget.Email("oncall@example.com"), TestServices.Triggered(), TestContext.Current.CancellationToken);

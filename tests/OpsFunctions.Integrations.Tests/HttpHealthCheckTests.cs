@@ -87,7 +87,9 @@ public sealed class HttpHealthCheckTests
     {
         await using var services = CreateServices();
 
-        var result = await CreateSut(services).CheckAsync(new HealthCheckRequest(new Uri($"http://127.0.0.1:{TestServices.ClosedPort()}/healthz")), TestContext.Current.CancellationToken);
+        using var closed = LoopbackPort.Closed();
+
+        var result = await CreateSut(services).CheckAsync(new HealthCheckRequest(new Uri($"http://127.0.0.1:{closed.Port}/healthz")), TestContext.Current.CancellationToken);
 
         Assert.False(result.Healthy);
         Assert.StartsWith("network error: ConnectionError", result.Error, StringComparison.Ordinal);

@@ -70,7 +70,8 @@ public sealed class ResilienceTests
     public async Task SendAsync_NothingListening_ReturnsANetworkError()
     {
         var settings = TestServices.FastSettings();
-        settings["Notifications:Slack:Channels:ops"] = $"http://127.0.0.1:{TestServices.ClosedPort()}/hook";
+        using var closed = LoopbackPort.Closed();
+        settings["Notifications:Slack:Channels:ops"] = $"http://127.0.0.1:{closed.Port}/hook";
         await using var services = TestServices.Create(settings);
 
         var result = await services.Sender().SendAsync(ChannelTarget.Slack("ops"), TestServices.Triggered(), TestContext.Current.CancellationToken);

@@ -22,7 +22,8 @@ public sealed class SecretLoggingTests
         settings["Notifications:Slack:Channels:down"] = failing.Url($"/services/{slackToken}").AbsoluteUri;
         settings["Notifications:PagerDuty:Endpoint"] = failing.BaseAddress.AbsoluteUri;
         settings["Notifications:Email:Host"] = "127.0.0.1";
-        settings["Notifications:Email:Port"] = TestServices.ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var closed = LoopbackPort.Closed();
+        settings["Notifications:Email:Port"] = closed.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Notifications:Email:TlsMode"] = "None";
         settings["Notifications:Email:From"] = "ops@example.com";
         settings["Notifications:Email:UserName"] = "ops";

@@ -14,4 +14,24 @@ public static class LoopbackPort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Gets a port that refuses connections for as long as the returned socket is kept.</summary>
+    /// <returns>A socket bound to the port and not listening: no other process can take the port meanwhile.</returns>
+    public static ClosedLoopbackPort Closed()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return new ClosedLoopbackPort(socket);
+    }
+}
+
+/// <summary>A loopback port held bound without listening, so a connection to it is refused.</summary>
+/// <param name="socket">The bound socket.</param>
+public sealed class ClosedLoopbackPort(Socket socket) : IDisposable
+{
+    /// <summary>Gets the port.</summary>
+    public int Port { get; } = ((IPEndPoint)socket.LocalEndPoint!).Port;
+
+    /// <inheritdoc/>
+    public void Dispose() => socket.Dispose();
 }

@@ -64,7 +64,7 @@ public sealed class HttpHealthCheck(IHttpClientFactory clients, TimeProvider tim
             using var response = await client.GetAsync(request.Url, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             status = (int)response.StatusCode;
             var latency = time.GetElapsedTime(started);
-            var excerpt = await HttpDelivery.ReadExcerptAsync(response.Content, linked.Token).ConfigureAwait(false);
+            var excerpt = await HttpDelivery.ReadExcerptAsync(response.Content, time, linked.Token).ConfigureAwait(false);
             var healthy = status == request.ExpectedStatus;
             return new HealthCheckResult
             {

@@ -47,7 +47,7 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
                 return Result(target, success: true, status, error: null, transient: false, counter, started);
             }
 
-            var excerpt = await ReadExcerptAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            var excerpt = await ReadExcerptAsync(response.Content, time, cancellationToken).ConfigureAwait(false);
             error = $"HTTP {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? $": {excerpt}" : "")}";
             transient = IsTransient(status.Value);
         }
@@ -65,11 +65,11 @@ internal sealed class HttpDelivery(IHttpClientFactory clients, TimeProvider time
 
     /// <summary>Reads the start of a response body, one line, for an error message.</summary>
     /// <remarks>Waits at most <see cref="ExcerptTimeout"/>: a server may send its headers and then stall.</remarks>
-    public static async Task<string> ReadExcerptAsync(HttpContent content, CancellationToken cancellationToken)
+    public static async Task<string> ReadExcerptAsync(HttpContent content, TimeProvider time, CancellationToken cancellationToken)
     {
         var buffer = new byte[ExcerptLength * 4];
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ExcerptTimeout);
+        using var deadline = new CancellationTokenSource(ExcerptTimeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var stream = await content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);

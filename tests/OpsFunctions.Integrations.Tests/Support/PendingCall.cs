@@ -22,16 +22,16 @@ public sealed class PendingCall<T> : IAsyncDisposable
 
     public bool IsCompleted => _call.IsCompleted;
 
-    /// <summary>Waits for the call's result, in real time up to <see cref="TestServices.Deadline"/>.</summary>
+    /// <summary>Waits for the call's result, in real time up to <see cref="Eventually.Patience"/>.</summary>
     public async Task<T> ResultAsync()
     {
         try
         {
-            return await _call.WaitAsync(TestServices.Deadline, TestContext.Current.CancellationToken);
+            return await _call.WaitAsync(Eventually.Patience, TestContext.Current.CancellationToken);
         }
         catch (TimeoutException exception) when (!_call.IsCompleted)
         {
-            throw new TimeoutException($"The call under test had not returned after {TestServices.Deadline.TotalSeconds} s; was the fake clock moved far enough?", exception);
+            throw new TimeoutException($"The call under test had not returned after {Eventually.Patience.TotalSeconds} s; was the fake clock moved far enough?", exception);
         }
     }
 
@@ -42,7 +42,7 @@ public sealed class PendingCall<T> : IAsyncDisposable
         await _cancellation.CancelAsync();
         try
         {
-            await _call.WaitAsync(TestServices.Deadline);
+            await _call.WaitAsync(Eventually.Patience);
         }
         catch (Exception)
         {

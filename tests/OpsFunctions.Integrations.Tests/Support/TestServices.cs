@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,12 +9,6 @@ namespace OpsFunctions.Integrations.Tests.Support;
 public static class TestServices
 {
     public const string WebhookSecret = "webhook-secret-0123456789abcdef";
-
-    /// <summary>
-    /// How long a test waits in real time for the machine to do something (a request to arrive, a send to return):
-    /// long enough for a loaded machine, so only a hang reaches it.
-    /// </summary>
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Fast resilience: two retries 10 ms apart and a circuit that needs 100 calls to open. The timeouts (30 s per
@@ -61,16 +53,6 @@ public static class TestServices
     }
 
     public static INotificationSender Sender(this ServiceProvider services) => services.GetRequiredService<INotificationSender>();
-
-    /// <summary>A loopback port nothing listens on.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public static Notification Triggered(string incidentId = "INC-42") => new()
     {

@@ -32,7 +32,7 @@ public sealed class TimerWatchingTimeProvider : FakeTimeProvider
     }
 
     /// <summary>
-    /// Advances the clock by <paramref name="delta"/>, then waits (in real time, up to <see cref="TestServices.Deadline"/>)
+    /// Advances the clock by <paramref name="delta"/>, then waits (in real time, up to <see cref="Eventually.Patience"/>)
     /// for the first timer set after that, and returns the time it is set for.
     /// </summary>
     public async Task<TimeSpan> AdvanceAndWaitForNextTimerAsync(TimeSpan delta)
@@ -57,7 +57,7 @@ public sealed class TimerWatchingTimeProvider : FakeTimeProvider
                 created = _nextTimer.Task;
             }
 
-            await created.WaitAsync(TestServices.Deadline, TestContext.Current.CancellationToken);
+            await created.WaitAsync(Eventually.Patience, TestContext.Current.CancellationToken);
         }
     }
 }

@@ -28,9 +28,9 @@ install_debian_package() {
   if ! "$@" >/dev/null 2>&1; then
     echo "Installing $package from Debian packages"
     # A fresh machine may have no package lists yet: read them only when the package is not found.
-    if ! apt_get "${as_root[@]}" install -y -qq --no-install-recommends "$package"; then
-      apt_get "${as_root[@]}" update -qq \
-        && apt_get "${as_root[@]}" install -y -qq --no-install-recommends "$package" \
+    if ! apt_get install -y -qq --no-install-recommends "$package"; then
+      apt_get update -qq \
+        && apt_get install -y -qq --no-install-recommends "$package" \
         || { echo "$script: installing Debian package $package failed; apt-get said:" >&2; sed 's/^/  /' "$apt_output" >&2; exit 1; }
     fi
     "$@" >/dev/null 2>&1 || { echo "$script: Debian package $package installed, but \`$*\` still fails" >&2; exit 1; }
@@ -40,18 +40,14 @@ install_debian_package() {
   rm -f "$apt_output"
 }
 
-# apt_get [sudo] ARGS...
-# Runs apt-get, its output kept in the caller's $apt_output. Waits for the package manager's locks: dpkg's through apt's own
-# DPkg::Lock::Timeout; the package lists' lock, which `apt-get update` takes without waiting, by trying again.
+# apt_get ARGS...
+# Runs apt-get as the caller's $as_root says, its output kept in the caller's $apt_output. Waits for the package
+# manager's locks: dpkg's through apt's own DPkg::Lock::Timeout; the package lists' lock, which `apt-get update`
+# takes without waiting, by trying again. The environment goes through env, since sudo drops the caller's.
 apt_get() {
-  local as_root=()
-  if [[ "${1:-}" == sudo ]]; then
-    as_root=(sudo)
-    shift
-  fi
   local deadline=$((SECONDS + apt_lock_timeout))
   while true; do
-    if DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get -o DPkg::Lock::Timeout="$apt_lock_timeout" "$@" >"$apt_output" 2>&1; then
+    if "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout="$apt_lock_timeout" "$@" >"$apt_output" 2>&1; then
       return 0
     fi
     if ! grep -q "Could not get lock" "$apt_output" || ((SECONDS >= deadline)); then

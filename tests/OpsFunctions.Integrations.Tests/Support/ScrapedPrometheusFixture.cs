@@ -40,7 +40,7 @@ public sealed class ScrapedPrometheusFixture : IAsyncLifetime
         Prometheus = await PrometheusProcess.StartAsync(new Dictionary<string, Uri> { [Job] = App.Url("metrics") });
 
         // timestamp() answers the time the sample was scraped, not the time of the query. Two minutes rather than
-        // the default 30 s: on a loaded machine the first scrapes may all time out; a wait that succeeds ends early.
+        // the usual patience: on a loaded machine the first scrapes may all time out; a wait that succeeds ends early.
         var data = await Prometheus.WaitForSampleAsync(
             $"timestamp(checkout_queue_depth{{job=\"{Job}\",queue=\"orders\"}})", TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         var seconds = decimal.Parse(data["result"]![0]!["value"]![1]!.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -1,4 +1,6 @@
 using Azure.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -59,14 +61,43 @@ public static class AzureStorageDurableTaskBuilderExtensions
     public static IDurableTaskBuilder UseAzureStorage(this IDurableTaskBuilder builder, Action<AzureStorageOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseStore(CreateStore(configure));
+    }
+
+    /// <summary>Runs the official worker on the engine, with the task hub in Azure Storage.</summary>
+    /// <param name="builder">The official worker builder.</param>
+    /// <param name="configure">Sets the connection (a connection string, or service URIs and a credential) and the other options.</param>
+    /// <param name="engine">Configures the engine's options (task hub name, concurrency).</param>
+    /// <returns>The builder.</returns>
+    public static IDurableTaskWorkerBuilder UseAzureStorage(
+        this IDurableTaskWorkerBuilder builder, Action<AzureStorageOptions> configure, Action<DurableTaskOptions>? engine = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseStore(CreateStore(configure), engine);
+    }
+
+    /// <summary>Runs the official client on the engine, with the task hub in Azure Storage.</summary>
+    /// <param name="builder">The official client builder.</param>
+    /// <param name="configure">Sets the connection and the other options; the same as the worker's to reach its hub.</param>
+    /// <param name="engine">Configures the engine's options (task hub name).</param>
+    /// <returns>The builder.</returns>
+    public static IDurableTaskClientBuilder UseAzureStorage(
+        this IDurableTaskClientBuilder builder, Action<AzureStorageOptions> configure, Action<DurableTaskOptions>? engine = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseStore(CreateStore(configure), engine);
+    }
+
+    private static Func<IServiceProvider, AzureDurableStore> CreateStore(Action<AzureStorageOptions> configure)
+    {
         ArgumentNullException.ThrowIfNull(configure);
-        return builder.UseStore(services =>
+        return services =>
         {
             var options = new AzureStorageOptions();
             configure(options);
             var hubName = services.GetRequiredService<IOptions<DurableTaskOptions>>().Value.HubName;
             var logger = services.GetService<ILoggerFactory>()?.CreateLogger<AzureDurableStore>() ?? NullLogger<AzureDurableStore>.Instance;
             return new AzureDurableStore(hubName, options, services.GetRequiredService<TimeProvider>(), logger);
-        });
+        };
     }
 }

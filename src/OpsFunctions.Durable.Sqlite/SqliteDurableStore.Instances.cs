@@ -234,10 +234,7 @@ public sealed partial class SqliteDurableStore
         if (existing is long status)
         {
             var current = (OrchestrationRuntimeStatus)status;
-            if (current is OrchestrationRuntimeStatus.Pending
-                or OrchestrationRuntimeStatus.Running
-                or OrchestrationRuntimeStatus.Suspended
-                or OrchestrationRuntimeStatus.ContinuedAsNew)
+            if (current is not (OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
             {
                 throw new InstanceAlreadyExistsException(id, current);
             }

@@ -1,8 +1,8 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 

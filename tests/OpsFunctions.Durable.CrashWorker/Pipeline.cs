@@ -52,7 +52,7 @@ public sealed class AddOne : TaskActivity<long, long>
 {
     public override async Task<long> RunAsync(TaskActivityContext context, long input)
     {
-        await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(5));
         Pipeline.CountActivity(context);
         return input + 1;
     }
@@ -62,7 +62,7 @@ public sealed class Multiply : TaskActivity<long[], long>
 {
     public override async Task<long> RunAsync(TaskActivityContext context, long[] input)
     {
-        await Task.Delay(TimeSpan.FromMilliseconds(5), context.CancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(5));
         Pipeline.CountActivity(context);
         return input[0] * input[1];
     }

@@ -168,7 +168,7 @@ public sealed class ActivityTests : OrchestrationTestBase
                 null,
                 TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1))
                 {
-                    Handle = e => e is TaskFailedException f && !f.FailureDetails.IsCausedBy<UnauthorizedAccessException>(),
+                    HandleFailure = failure => !failure.IsCausedBy<UnauthorizedAccessException>(),
                 }))));
 
         var result = await RunAsync(host, "Retrying");

@@ -138,11 +138,27 @@ public sealed class PoisonTests : IAsyncDisposable
     private ActivityProcessor CreateActivityProcessor(IDurableStore store, DurableTaskRegistry registry)
         => new(
             store,
-            registry,
+            new RegistryFactory(registry),
             new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
             JsonDataConverter.Default,
             _time,
             Options.Create(new DurableTaskOptions { MaxDequeueCount = MaxDequeueCount }),
             new Diagnostics.DurableMetrics(null),
             NullLogger<ActivityProcessor>.Instance);
+
+    /// <summary>The official worker builds its factory from the registry internally; this one does the same for activities.</summary>
+    private sealed class RegistryFactory(DurableTaskRegistry registry) : Microsoft.DurableTask.Worker.IDurableTaskFactory
+    {
+        public bool TryCreateActivity(TaskName name, IServiceProvider serviceProvider, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ITaskActivity? activity)
+        {
+            activity = registry.GetActivities().Where(entry => entry.Key == name).Select(entry => entry.Value(serviceProvider)).FirstOrDefault();
+            return activity is not null;
+        }
+
+        public bool TryCreateOrchestrator(TaskName name, IServiceProvider serviceProvider, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ITaskOrchestrator? orchestrator)
+        {
+            orchestrator = null;
+            return false;
+        }
+    }
 }

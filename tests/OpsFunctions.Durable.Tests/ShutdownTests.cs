@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Worker;
 using OpsFunctions.Testing.Hosting;
 
@@ -13,7 +14,6 @@ public sealed class ShutdownTests : OrchestrationTestBase
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = 0;
-        var cancelledWhileRunning = false;
         await using var host = await CreateSut(
             tasks => tasks
                 .AddActivityFunc<string, string>("Slow", async (context, input) =>
@@ -21,7 +21,6 @@ public sealed class ShutdownTests : OrchestrationTestBase
                     Interlocked.Increment(ref runs);
                     entered.TrySetResult();
                     await release.Task;
-                    cancelledWhileRunning = context.CancellationToken.IsCancellationRequested;
                     return input + "!";
                 })
                 .AddOrchestratorFunc<string, string>("Flow", (context, input) => context.CallActivityAsync<string>("Slow", input)),
@@ -36,13 +35,12 @@ public sealed class ShutdownTests : OrchestrationTestBase
         await worker.StartAsync(Cancellation);
         var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Cancellation);
 
-        Assert.False(cancelledWhileRunning);
         Assert.Equal("done!", result.ReadOutputAs<string>());
         Assert.Equal(1, runs);
     }
 
     [Fact]
-    public async Task StopAsync_ActivityOutlivesGracePeriod_IsCancelledAndRedelivered()
+    public async Task StopAsync_ActivityOutlivesGracePeriod_IsLeftBehindAndRedelivered()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = 0;
@@ -53,7 +51,8 @@ public sealed class ShutdownTests : OrchestrationTestBase
                     if (Interlocked.Increment(ref runs) == 1)
                     {
                         entered.TrySetResult();
-                        await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+                        // Ignores every cancellation: the worker must hand its work item back anyway.
+                        await Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None);
                     }
 
                     return input + "!";
@@ -76,6 +75,39 @@ public sealed class ShutdownTests : OrchestrationTestBase
         Assert.Equal(2, runs);
     }
 
-    private static DurableTaskWorker Worker(DurableTestHost host)
-        => host.Services.GetServices<IHostedService>().OfType<DurableTaskWorker>().Single();
+    [Fact]
+    public async Task ApplicationStopping_ActivityObservingIt_IsHandedBackNotFailed()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopping = CancellationToken.None;
+        var runs = 0;
+        await using var host = await CreateSut(
+            tasks => tasks
+                .AddActivityFunc<string, string>("Polite", async (context, input) =>
+                {
+                    Interlocked.Increment(ref runs);
+                    entered.TrySetResult();
+                    await Task.Delay(Timeout.InfiniteTimeSpan, stopping);
+                    return input + "!";
+                })
+                .AddOrchestratorFunc<string, string>("Flow", (context, input) => context.CallActivityAsync<string>("Polite", input)),
+            engine => engine.ShutdownGracePeriod = TimeSpan.FromMinutes(1));
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        stopping = lifetime.ApplicationStopping;
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Flow", "kept", cancellation: Cancellation);
+        await entered.Task.WaitAsync(Cancellation);
+
+        lifetime.StopApplication();
+        var handedBack = await Eventually.ReturnsAsync(
+            () => host.Store.TryLockActivityAsync(TimeSpan.FromMinutes(1), Cancellation), "the cancelled activity to be handed back");
+
+        // The worker takes no activity once the host is stopping: the next host runs it.
+        Assert.Equal("Polite", handedBack.Message.Name);
+        Assert.Equal(1, runs);
+        Assert.DoesNotContain(await host.Store.ReadHistoryAsync(id, Cancellation), e => e is TaskFailed);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(id, cancellation: Cancellation))!.RuntimeStatus);
+    }
+
+    private static StoreDurableTaskWorker Worker(DurableTestHost host)
+        => host.Services.GetServices<IHostedService>().OfType<StoreDurableTaskWorker>().Single();
 }

@@ -10,7 +10,7 @@ public sealed class SubOrchestrationTests : OrchestrationTestBase
             .AddOrchestratorFunc<int, int>("Child", (context, n) => context.CallActivityAsync<int>("Triple", n))
             .AddOrchestratorFunc<int, int>("Parent", async (context, n) =>
             {
-                var a = await context.CallSubOrchestratorAsync<int>("Child", n, new SubOrchestrationOptions(InstanceId: "child-a"));
+                var a = await context.CallSubOrchestratorAsync<int>("Child", n, new SubOrchestrationOptions(instanceId: "child-a"));
                 var b = await context.CallSubOrchestratorAsync<int>("Child", n + 1);
                 return a + b;
             }));
@@ -56,7 +56,7 @@ public sealed class SubOrchestrationTests : OrchestrationTestBase
             {
                 try
                 {
-                    return await context.CallSubOrchestratorAsync<string>("Child", null, new SubOrchestrationOptions(InstanceId: "stuck-child"));
+                    return await context.CallSubOrchestratorAsync<string>("Child", null, new SubOrchestrationOptions(instanceId: "stuck-child"));
                 }
                 catch (TaskFailedException failure)
                 {
@@ -81,7 +81,7 @@ public sealed class SubOrchestrationTests : OrchestrationTestBase
             {
                 try
                 {
-                    return await context.CallSubOrchestratorAsync<string>("Waiter", null, new SubOrchestrationOptions(InstanceId: "busy"));
+                    return await context.CallSubOrchestratorAsync<string>("Waiter", null, new SubOrchestrationOptions(instanceId: "busy"));
                 }
                 catch (TaskFailedException failure)
                 {
@@ -89,7 +89,7 @@ public sealed class SubOrchestrationTests : OrchestrationTestBase
                 }
             }));
 
-        await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", new Client.StartOrchestrationOptions("busy"), Cancellation);
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", new StartOrchestrationOptions("busy"), Cancellation);
         await host.WaitForIdleAsync(Cancellation);
 
         var result = await RunAsync(host, "Parent");

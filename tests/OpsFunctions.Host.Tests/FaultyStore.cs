@@ -28,7 +28,7 @@ public sealed class FaultyStore(IDurableStore inner) : IDurableStore
         return inner.CreateInstanceAsync(instance, startMessage, cancellationToken);
     }
 
-    public Task<Durable.OrchestrationRuntimeStatus?> SendMessageAsync(Durable.History.OrchestrationMessage message, CancellationToken cancellationToken)
+    public Task<OrchestrationRuntimeStatus?> SendMessageAsync(Durable.History.OrchestrationMessage message, CancellationToken cancellationToken)
         => inner.SendMessageAsync(message, cancellationToken);
 
     public Task<InstanceRecord?> GetInstanceAsync(string instanceId, bool includePayloads, CancellationToken cancellationToken)

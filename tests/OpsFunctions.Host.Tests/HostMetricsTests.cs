@@ -34,7 +34,7 @@ public sealed class HostMetricsTests
 
         public Task CreateInstanceAsync(InstanceRecord instance, OrchestrationMessage startMessage, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<Durable.OrchestrationRuntimeStatus?> SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<OrchestrationRuntimeStatus?> SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<InstanceRecord?> GetInstanceAsync(string instanceId, bool includePayloads, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -167,7 +167,7 @@ public sealed class IncidentHost : IAsyncDisposable
             $"a request to {path} with '{text}'");
 
     public async Task<int> CountIncidentsAsync()
-        => await Host.Client.GetAllInstancesAsync(new Durable.Client.OrchestrationQuery { InstanceIdPrefix = IncidentIds.Prefix })
+        => await Host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = IncidentIds.Prefix })
             .CountAsync(m => m.Name == nameof(IncidentOrchestrator), Cancellation);
 
     public async ValueTask DisposeAsync()

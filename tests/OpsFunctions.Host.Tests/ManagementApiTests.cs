@@ -85,7 +85,7 @@ public sealed class ManagementApiTests
         using var again = await host.Admin.PostAsync($"{Api}/instances/{id}/raiseEvent/Approval", RunningHost.Json("{}"), Cancellation);
 
         Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
-        Assert.Equal(Durable.OrchestrationRuntimeStatus.Terminated, ended.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, ended.RuntimeStatus);
         await Problem.AssertAsync(again, HttpStatusCode.Gone);
     }
 

@@ -51,7 +51,7 @@ public sealed class ObservabilityTests
     {
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(
-            "SampleWorkflow", null, new Durable.Client.StartOrchestrationOptions("later", TimeProvider.System.GetUtcNow().AddHours(1)), Cancellation);
+            "SampleWorkflow", null, new StartOrchestrationOptions("later", TimeProvider.System.GetUtcNow().AddHours(1)), Cancellation);
 
         var text = await host.Http.GetStringAsync("/metrics", Cancellation);
 

@@ -205,7 +205,7 @@ public sealed class EscalationLadderTests
         await using var sut = await CreateSut();
         var cancellation = TestContext.Current.CancellationToken;
         await sut.Host.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(IncidentOrchestrator), IncidentTestHost.Request(), new Durable.Client.StartOrchestrationOptions("inc-early"), cancellation);
+            nameof(IncidentOrchestrator), IncidentTestHost.Request(), new StartOrchestrationOptions("inc-early"), cancellation);
         await sut.Host.Client.RaiseEventAsync("inc-early", IncidentEvents.Acknowledged, new IncidentAction("alice"), cancellation);
         sut.Track("inc-early");
         await sut.SettleAsync();

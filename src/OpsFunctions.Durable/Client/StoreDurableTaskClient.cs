@@ -7,9 +7,15 @@ using OpsFunctions.Durable.Worker;
 namespace OpsFunctions.Durable.Client;
 
 /// <summary>
-/// The client over a store: writes start and control messages, reads heads, and waits on in-process
+/// The official client, backed by a store: writes start and control messages, reads heads, and waits on in-process
 /// change notifications with polling as the fallback for changes made by other processes.
 /// </summary>
+/// <remarks>
+/// A start onto an id whose instance is Pending, Running, Suspended or ContinuedAsNew throws
+/// <see cref="InstanceAlreadyExistsException"/> (an <c>OrchestrationAlreadyExistsException</c>) whatever the dedupe
+/// statuses say: a running instance is never replaced, so two deliveries racing to start one id leave exactly one
+/// instance. A start onto an ended id runs a fresh execution unless the dedupe statuses name its status.
+/// </remarks>
 internal sealed class StoreDurableTaskClient : DurableTaskClient
 {
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
@@ -20,12 +26,17 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
     private readonly InstanceChangeNotifier _notifier;
     private readonly TimeProvider _timeProvider;
 
+    // The client is named after its builder: the official client provider finds clients by that name.
     public StoreDurableTaskClient(
-        IDurableStore store, DataConverter converter, InstanceChangeNotifier notifier, TimeProvider timeProvider, IOptions<DurableTaskOptions> options)
-        : base(options.Value.HubName)
+        string name,
+        IDurableStore store,
+        IOptionsMonitor<DurableTaskClientOptions> clientOptions,
+        InstanceChangeNotifier notifier,
+        TimeProvider timeProvider)
+        : base(name)
     {
         _store = store;
-        _converter = converter;
+        _converter = clientOptions.Get(name).DataConverter;
         _notifier = notifier;
         _timeProvider = timeProvider;
     }
@@ -37,6 +48,11 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         var instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
         ValidateInstanceId(instanceId);
         var serializedInput = Serialize(input, "input");
+        if (options?.DedupeStatuses is { Count: > 0 } dedupe)
+        {
+            await RefuseDedupedAsync(instanceId, dedupe, cancellation).ConfigureAwait(false);
+        }
+
         var now = _timeProvider.GetUtcNow();
         var executionId = Guid.NewGuid().ToString("N");
         var instance = new InstanceRecord(instanceId, orchestratorName.Name)
@@ -62,8 +78,16 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         return SendAsync(instanceId, raised, $"raise event '{eventName}' on", cancellation);
     }
 
-    public override Task TerminateInstanceAsync(string instanceId, object? output = null, CancellationToken cancellation = default)
-        => SendAsync(instanceId, new ExecutionTerminated(Serialize(output, "output")) { Timestamp = _timeProvider.GetUtcNow() }, "terminate", cancellation);
+    public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
+    {
+        if (options?.Recursive == true)
+        {
+            throw new NotSupportedException(
+                $"{nameof(TerminateInstanceOptions)}.{nameof(TerminateInstanceOptions.Recursive)}: terminating sub-orchestrations with their parent is not supported by the OpsFunctions engine yet; terminate each instance.");
+        }
+
+        return SendAsync(instanceId, new ExecutionTerminated(Serialize(options?.Output, "output")) { Timestamp = _timeProvider.GetUtcNow() }, "terminate", cancellation);
+    }
 
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
         => SendAsync(instanceId, new ExecutionSuspended(reason) { Timestamp = _timeProvider.GetUtcNow() }, "suspend", cancellation);
@@ -71,7 +95,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
     public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
         => SendAsync(instanceId, new ExecutionResumed(reason) { Timestamp = _timeProvider.GetUtcNow() }, "resume", cancellation);
 
-    public override async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
         var record = await _store.GetInstanceAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false);
@@ -87,7 +111,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null)
     {
         filter ??= new OrchestrationQuery();
-        return AsyncPageable<OrchestrationMetadata>.Create(async (continuation, pageSize, cancellation) =>
+        return Pageable.Create(async (continuation, pageSize, cancellation) =>
         {
             var page = await _store.QueryInstancesAsync(
                 new InstanceFilter
@@ -105,9 +129,10 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         });
     }
 
-    public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, CancellationToken cancellation = default)
+    public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        RefuseRecursivePurge(options);
         var purged = await _store.PurgeInstancesAsync(new InstanceFilter { InstanceId = instanceId }, cancellation).ConfigureAwait(false);
         if (purged == 0 && await _store.GetInstanceAsync(instanceId, false, cancellation).ConfigureAwait(false) is { } existing)
         {
@@ -118,13 +143,35 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         return new PurgeResult(purged);
     }
 
-    public override async Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellation = default)
+    public override async Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        RefuseRecursivePurge(options);
         var purged = await _store.PurgeInstancesAsync(
             new InstanceFilter { CreatedFrom = filter.CreatedFrom, CreatedTo = filter.CreatedTo, Statuses = filter.Statuses?.ToList() },
             cancellation).ConfigureAwait(false);
         return new PurgeResult(purged);
+    }
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static void RefuseRecursivePurge(PurgeInstanceOptions? options)
+    {
+        if (options?.Recursive == true)
+        {
+            throw new NotSupportedException(
+                $"{nameof(PurgeInstanceOptions)}.{nameof(PurgeInstanceOptions.Recursive)}: purging sub-orchestrations with their parent is not supported by the OpsFunctions engine yet; purge each instance.");
+        }
+    }
+
+    private async Task RefuseDedupedAsync(string instanceId, IReadOnlyList<string> dedupe, CancellationToken cancellation)
+    {
+        // A running instance is refused by the store itself; this check covers the ended statuses a start may name.
+        if (await _store.GetInstanceAsync(instanceId, false, cancellation).ConfigureAwait(false) is { } existing
+            && dedupe.Contains(existing.Status.ToString(), StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InstanceAlreadyExistsException(instanceId, existing.Status);
+        }
     }
 
     private async Task SendAsync(string instanceId, HistoryEvent historyEvent, string action, CancellationToken cancellation)

@@ -140,10 +140,10 @@ internal sealed class OrchestrationExecutor
 
     private void Start(ExecutionStarted started)
     {
-        _context.SetInput(started.Input);
+        _context.SetStarted(started);
         if (_orchestrator is null)
         {
-            _outcome = ExecutionOutcome.Failed(new TaskFailureDetails(
+            _outcome = ExecutionOutcome.Failed(Failures.Create(
                 "OrchestratorNotFound", $"No orchestrator named '{started.Name}' is registered with this worker."));
             return;
         }
@@ -155,7 +155,7 @@ internal sealed class OrchestrationExecutor
         }
         catch (Exception exception)
         {
-            _outcome = ExecutionOutcome.Failed(new TaskFailureDetails(
+            _outcome = ExecutionOutcome.Failed(Failures.Create(
                 exception.GetType().FullName!,
                 $"The input of orchestrator '{started.Name}' does not deserialize to {_orchestrator.InputType.Name}: {exception.Message}"));
             return;
@@ -175,7 +175,7 @@ internal sealed class OrchestrationExecutor
     {
         if (_outcome is null && _scheduler.Violation is { } violation)
         {
-            _outcome = ExecutionOutcome.Failed(new TaskFailureDetails(NonDeterminismException.ErrorType, violation));
+            _outcome = ExecutionOutcome.Failed(Failures.Create(NonDeterminismException.ErrorType, violation));
             return;
         }
 
@@ -192,7 +192,9 @@ internal sealed class OrchestrationExecutor
             if (_context.ContinueAsNewRequest is { } request)
             {
                 var carried = request.PreserveUnprocessedEvents ? _context.BufferedEvents.ToList() : [];
+#pragma warning disable CS0618 // The official status is obsolete for clients; the engine records it between executions.
                 _outcome = new ExecutionOutcome(OrchestrationRuntimeStatus.ContinuedAsNew, request.Input, null, carried);
+#pragma warning restore CS0618
                 return;
             }
 
@@ -203,7 +205,7 @@ internal sealed class OrchestrationExecutor
             }
             catch (Exception exception)
             {
-                _outcome = ExecutionOutcome.Failed(new TaskFailureDetails(
+                _outcome = ExecutionOutcome.Failed(Failures.Create(
                     exception.GetType().FullName!,
                     $"The output of orchestrator '{_context.Name}' does not serialize: {exception.Message}"));
                 return;
@@ -213,7 +215,7 @@ internal sealed class OrchestrationExecutor
         }
         catch (Exception exception)
         {
-            _outcome = ExecutionOutcome.Failed(TaskFailureDetails.FromException(exception));
+            _outcome = ExecutionOutcome.Failed(Failures.FromException(exception));
         }
     }
 }

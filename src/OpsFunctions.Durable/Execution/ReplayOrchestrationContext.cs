@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.DurableTask.Entities;
 using Microsoft.Extensions.Logging;
 using OpsFunctions.Durable.History;
 
 namespace OpsFunctions.Durable.Execution;
 
 /// <summary>
-/// The orchestration context the executor hands to orchestrator code. Every member runs on the replay
-/// scheduler; no member may await with ConfigureAwait(false).
+/// The official orchestration context, as the executor hands it to orchestrator code. Every member runs on the
+/// replay scheduler; no member may await with ConfigureAwait(false).
 /// </summary>
 #pragma warning disable CA2007 // Continuations must stay on the replay scheduler.
 internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
@@ -23,6 +24,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
     private int _nextTaskId;
     private int _guidCounter;
     private string? _serializedInput;
+    private ParentOrchestrationInstance? _parent;
 
     public ReplayOrchestrationContext(string instanceId, TaskName name, DataConverter converter, ILoggerFactory loggerFactory)
     {
@@ -35,6 +37,13 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
     public override TaskName Name { get; }
 
     public override string InstanceId { get; }
+
+    public override ParentOrchestrationInstance? Parent => _parent;
+
+    public override TaskOrchestrationEntityFeature Entities
+        => throw new NotSupportedException(
+            $"{nameof(TaskOrchestrationContext)}.{nameof(Entities)}: durable entities are not supported by the OpsFunctions engine yet; " +
+            "use an orchestration per entity key with external events instead.");
 
     public override DateTime CurrentUtcDateTime => CurrentTime.UtcDateTime;
 
@@ -52,7 +61,11 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
 
     protected override ILoggerFactory LoggerFactory => _loggerFactory;
 
-    public void SetInput(string? serializedInput) => _serializedInput = serializedInput;
+    public void SetStarted(ExecutionStarted started)
+    {
+        _serializedInput = started.Input;
+        _parent = started.Parent is { } parent ? new ParentOrchestrationInstance(parent.Name ?? string.Empty, parent.InstanceId) : null;
+    }
 
     public override T? GetInput<T>()
         where T : default
@@ -61,7 +74,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
     public override Task<TResult> CallActivityAsync<TResult>(TaskName name, object? input = null, TaskOptions? options = null)
     {
         var serializedInput = _converter.Serialize(input);
-        return WithRetry(options, () =>
+        return WithRetry(options, subOrchestration: false, () =>
         {
             var id = _nextTaskId++;
             _unrecordedActions.Add(id, new ScheduleTaskAction(id, name.Name, serializedInput));
@@ -73,7 +86,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
     {
         var serializedInput = _converter.Serialize(input);
         var explicitInstanceId = (options as SubOrchestrationOptions)?.InstanceId;
-        return WithRetry(options, () =>
+        return WithRetry(options, subOrchestration: true, () =>
         {
             var id = _nextTaskId++;
             var instanceId = explicitInstanceId ?? $"{InstanceId}:{id:D4}";
@@ -137,6 +150,11 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
 
     public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true)
         => ContinueAsNewRequest = (_converter.Serialize(newInput), preserveUnprocessedEvents);
+
+    public override void SendEvent(string instanceId, string eventName, object payload)
+        => throw new NotSupportedException(
+            $"{nameof(TaskOrchestrationContext)}.{nameof(SendEvent)}: sending an event to another instance is not supported by the OpsFunctions engine yet; " +
+            "raise it from an activity through DurableTaskClient.RaiseEventAsync.");
 
     public override void SetCustomStatus(object? customStatus) => CustomStatus = _converter.Serialize(customStatus);
 
@@ -207,10 +225,14 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         return task.Task;
     }
 
-    private Task<T> WithRetry<T>(TaskOptions? options, Func<Task<T>> attempt)
-        => options?.Retry?.Policy is { } policy ? RetryAsync(policy, attempt) : attempt();
+    private Task<T> WithRetry<T>(TaskOptions? options, bool subOrchestration, Func<Task<T>> attempt) => options?.Retry switch
+    {
+        { Policy: { } policy } => RetryAsync(policy, subOrchestration, attempt),
+        { Handler: { } handler } => RetryAsync(handler, attempt),
+        _ => attempt(),
+    };
 
-    private async Task<T> RetryAsync<T>(RetryPolicy policy, Func<Task<T>> attempt)
+    private async Task<T> RetryAsync<T>(RetryPolicy policy, bool subOrchestration, Func<Task<T>> attempt)
     {
         var firstAttemptAt = CurrentUtcDateTime;
         for (var attemptNumber = 1; ; attemptNumber++)
@@ -219,9 +241,10 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
             {
                 return await attempt();
             }
-            catch (TaskFailedException failure) when (attemptNumber < policy.MaxNumberOfAttempts && policy.Handle(failure))
+            catch (TaskFailedException failure)
+                when (attemptNumber < policy.MaxNumberOfAttempts && policy.Handle(Failures.ToCoreException(failure, subOrchestration)))
             {
-                var delay = policy.GetDelay(attemptNumber);
+                var delay = RetryDelays.GetDelay(policy, attemptNumber);
                 if (policy.RetryTimeout != Timeout.InfiniteTimeSpan
                     && CurrentUtcDateTime + delay - firstAttemptAt > policy.RetryTimeout)
                 {
@@ -229,6 +252,30 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
                 }
 
                 await CreateTimer(delay, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<T> RetryAsync<T>(AsyncRetryHandler handler, Func<Task<T>> attempt)
+    {
+        var firstAttemptAt = CurrentUtcDateTime;
+        for (var attemptNumber = 1; ; attemptNumber++)
+        {
+            TaskFailedException failure;
+            try
+            {
+                return await attempt();
+            }
+            catch (TaskFailedException caught)
+            {
+                failure = caught;
+            }
+
+            // The handler runs in the orchestration: it may wait on a durable timer before saying yes.
+            var retry = await handler(new RetryContext(this, attemptNumber, failure.FailureDetails, CurrentUtcDateTime - firstAttemptAt, CancellationToken.None));
+            if (!retry)
+            {
+                throw failure;
             }
         }
     }

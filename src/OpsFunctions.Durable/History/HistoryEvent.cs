@@ -46,7 +46,8 @@ public sealed record ExecutionStarted(string Name, string ExecutionId, string? I
 /// <param name="InstanceId">Gets the parent instance id.</param>
 /// <param name="ExecutionId">Gets the parent execution id.</param>
 /// <param name="TaskScheduledId">Gets the task id in the parent's history.</param>
-public sealed record ParentInstance(string InstanceId, string ExecutionId, int TaskScheduledId);
+/// <param name="Name">Gets the parent's orchestrator name; absent from history written before it was recorded.</param>
+public sealed record ParentInstance(string InstanceId, string ExecutionId, int TaskScheduledId, string? Name = null);
 
 /// <summary>An activity was scheduled.</summary>
 /// <param name="TaskId">Gets the task id.</param>

@@ -91,7 +91,7 @@ internal sealed class Episode
                 _messages.Add(new OrchestrationMessage(
                     sub.InstanceId,
                     executionId,
-                    new ExecutionStarted(sub.Name, executionId, sub.Input, new ParentInstance(Head.InstanceId, started.ExecutionId, sub.Id))
+                    new ExecutionStarted(sub.Name, executionId, sub.Input, new ParentInstance(Head.InstanceId, started.ExecutionId, sub.Id, Head.Name))
                     {
                         Timestamp = Now,
                         TraceParent = started.TraceParent,
@@ -106,7 +106,9 @@ internal sealed class Episode
         Add(new ExecutionCompleted(outcome.Status, outcome.Output, outcome.Failure) { Timestamp = Now });
         _endStatus = outcome.Status;
         _failure = outcome.Failure;
+#pragma warning disable CS0618 // The official status is obsolete for clients; the engine records it between executions.
         if (outcome.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
+#pragma warning restore CS0618
         {
             var executionId = NewExecutionId();
             _messages.Add(new OrchestrationMessage(
@@ -138,7 +140,7 @@ internal sealed class Episode
         {
             NotifyParent(parent, new SubOrchestrationInstanceFailed(
                 parent.TaskScheduledId,
-                new TaskFailureDetails("Terminated", $"Sub-orchestration instance '{Head.InstanceId}' was terminated: {terminated.Output}"))
+                Failures.Create("Terminated", $"Sub-orchestration instance '{Head.InstanceId}' was terminated: {terminated.Output}"))
             { Timestamp = Now });
         }
     }

@@ -16,7 +16,7 @@ internal sealed class EpisodePlanner(Func<string, string, OrchestrationExecutor>
         if (messages.Any(m => m.DequeueCount > maxDequeueCount) && session.History.IsRunning)
         {
             var dequeues = messages.Max(m => m.DequeueCount);
-            episode.End(ExecutionOutcome.Failed(new TaskFailureDetails(
+            episode.End(ExecutionOutcome.Failed(Failures.Create(
                 "PoisonMessage",
                 $"Processing the messages of instance '{head.InstanceId}' failed {dequeues - 1} times; the instance was failed instead of retrying forever.")));
             return episode.ToCommit();
@@ -85,7 +85,7 @@ internal sealed class EpisodePlanner(Func<string, string, OrchestrationExecutor>
             {
                 episode.NotifyParent(parent, new SubOrchestrationInstanceFailed(
                     parent.TaskScheduledId,
-                    new TaskFailureDetails(
+                    Failures.Create(
                         "InstanceAlreadyRunning",
                         $"Sub-orchestration instance '{episode.Head.InstanceId}' is already running; it must end before the id can be reused."))
                 { Timestamp = episode.Now });
@@ -135,13 +135,13 @@ internal sealed class EpisodePlanner(Func<string, string, OrchestrationExecutor>
         catch (NonDeterminismException exception)
         {
             session.Executor = null;
-            episode.End(ExecutionOutcome.Failed(new TaskFailureDetails(NonDeterminismException.ErrorType, exception.Message, exception.StackTrace)));
+            episode.End(ExecutionOutcome.Failed(Failures.Create(NonDeterminismException.ErrorType, exception.Message, exception.StackTrace)));
             return;
         }
         catch (Exception exception)
         {
             session.Executor = null;
-            episode.End(ExecutionOutcome.Failed(TaskFailureDetails.FromException(exception)));
+            episode.End(ExecutionOutcome.Failed(Failures.FromException(exception)));
             return;
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Diagnostics;
@@ -22,7 +23,7 @@ internal sealed partial class OrchestrationProcessor
 
     public OrchestrationProcessor(
         IDurableStore store,
-        DurableTaskRegistry registry,
+        IDurableTaskFactory factory,
         IServiceProvider services,
         DataConverter converter,
         OrchestrationCache cache,
@@ -40,7 +41,7 @@ internal sealed partial class OrchestrationProcessor
         _logger = loggerFactory.CreateLogger<OrchestrationProcessor>();
         _planner = new EpisodePlanner(
             (instanceId, name) => new OrchestrationExecutor(
-                instanceId, name, CreateOrchestrator(registry, services, name), converter, loggerFactory),
+                instanceId, name, CreateOrchestrator(factory, services, name), converter, loggerFactory),
             options.Value.MaxDequeueCount);
     }
 
@@ -111,8 +112,8 @@ internal sealed partial class OrchestrationProcessor
         return session;
     }
 
-    private static ITaskOrchestrator? CreateOrchestrator(DurableTaskRegistry registry, IServiceProvider services, string name)
-        => registry.Orchestrators.TryGetValue(name, out var factory) ? factory(services) : null;
+    private static ITaskOrchestrator? CreateOrchestrator(IDurableTaskFactory factory, IServiceProvider services, string name)
+        => factory.TryCreateOrchestrator(name, services, out var orchestrator) ? orchestrator : null;
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Instance '{InstanceId}': episode of {MessageCount} message(s) recorded {EventCount} event(s); now {Status}.")]
     private partial void LogEpisode(string instanceId, int messageCount, int eventCount, OrchestrationRuntimeStatus status);

@@ -50,7 +50,7 @@ public static partial class ManagementEndpoints
     public static async Task<Results<Accepted<StartPayload>, ProblemHttpResult>> StartAsync(
         string name, string? instanceId, HttpRequest request, [AsParameters] ManagementServices services, CancellationToken cancellationToken)
     {
-        if (!services.Registry.Orchestrators.ContainsKey(name))
+        if (!services.Registry.HasOrchestrator(name))
         {
             return Problems.NotFound($"No orchestrator named '{name}' is registered in this host.");
         }
@@ -65,7 +65,7 @@ public static partial class ManagementEndpoints
         {
             var id = await services.Client.ScheduleNewOrchestrationInstanceAsync(
                 name, body.Json, new StartOrchestrationOptions(instanceId), cancellationToken);
-            var payload = ManagementPayloads.Start(request, services.Client.Name, id);
+            var payload = ManagementPayloads.Start(request, services.Engine.Value.HubName, id);
             request.HttpContext.Response.Headers.RetryAfter = "1";
             return TypedResults.Accepted(payload.StatusQueryGetUri, payload);
         }

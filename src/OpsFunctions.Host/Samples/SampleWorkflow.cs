@@ -46,7 +46,7 @@ public sealed partial class SampleStep(ILogger<SampleStep> logger) : TaskActivit
         LogStepStarted(context.InstanceId, input.StepMilliseconds);
         if (input.StepMilliseconds > 0)
         {
-            await Task.Delay(input.StepMilliseconds, context.CancellationToken);
+            await Task.Delay(input.StepMilliseconds, CancellationToken.None);
         }
 
         return $"done: {input.Message}";

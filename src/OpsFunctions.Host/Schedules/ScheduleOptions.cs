@@ -50,7 +50,7 @@ public sealed partial class ScheduleOptionsValidator(DurableTaskRegistry registr
             {
                 failures.Add($"{prefix}:Orchestrator is required.");
             }
-            else if (!registry.Orchestrators.ContainsKey(schedule.Orchestrator))
+            else if (!registry.HasOrchestrator(schedule.Orchestrator))
             {
                 failures.Add($"{prefix}:Orchestrator '{schedule.Orchestrator}' is not registered in this host.");
             }

@@ -23,7 +23,7 @@ public sealed partial class WebhookStarter(
     public async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> StartAsync(
         string route, string orchestrator, JsonNode? input, string? deliveryId, CancellationToken cancellationToken)
     {
-        if (!registry.Orchestrators.ContainsKey(orchestrator))
+        if (!registry.HasOrchestrator(orchestrator))
         {
             return Problems.Status(
                 StatusCodes.Status503ServiceUnavailable,

@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using System.Globalization;
-using OpsFunctions.Durable;
 using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Escalation;

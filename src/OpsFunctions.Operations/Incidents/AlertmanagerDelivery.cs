@@ -1,5 +1,6 @@
-using OpsFunctions.Durable;
-using OpsFunctions.Durable.Client;
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace OpsFunctions.Operations.Incidents;
 
@@ -71,7 +72,7 @@ public static class AlertmanagerDelivery
                     nameof(IncidentOrchestrator), payload.ToIncidentRequest(), new StartOrchestrationOptions(next), cancellationToken);
                 return new AlertmanagerDeliveryResult(DeliveryDisposition.Started, next, []);
             }
-            catch (InstanceAlreadyExistsException) when (attempt < MaxAttempts)
+            catch (OrchestrationAlreadyExistsException) when (attempt < MaxAttempts)
             {
                 // Another delivery of the group started it first: this one becomes an update.
             }
@@ -91,8 +92,8 @@ public static class AlertmanagerDelivery
             }
         }
 
-        var running = latest?.RuntimeStatus is OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running
-            or OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.ContinuedAsNew;
+        // Pending, Running, Suspended, or between two executions of a ContinueAsNew: the instance will see the event.
+        var running = latest is { IsCompleted: false };
         return (latest?.InstanceId, running);
     }
 }

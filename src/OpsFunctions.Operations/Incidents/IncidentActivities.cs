@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable;
-using OpsFunctions.Durable.Client;
 using OpsFunctions.Operations.Escalation;
 
 namespace OpsFunctions.Operations.Incidents;
@@ -21,12 +21,12 @@ public sealed class RecordIncident(IIncidentStore store) : TaskActivity<RecordIn
     {
         if (input.Record is not null)
         {
-            await store.UpsertAsync(input.Record, context.CancellationToken);
+            await store.UpsertAsync(input.Record, CancellationToken.None);
         }
 
         if (input.Timeline.Count > 0)
         {
-            await store.AppendTimelineAsync(input.IncidentId, input.Timeline, context.CancellationToken);
+            await store.AppendTimelineAsync(input.IncidentId, input.Timeline, CancellationToken.None);
         }
 
         return true;
@@ -87,7 +87,6 @@ public sealed class NotifyIncident(
 {
     public override async Task<NotifyIncidentResult> RunAsync(TaskActivityContext context, NotifyIncidentInput input)
     {
-        var cancellationToken = context.CancellationToken;
         var contacts = input.Contacts ?? routing.CurrentValue.RouteFor(input.Incident.Severity);
         var pages = input.Kind is NotificationKind.Triggered or NotificationKind.Escalated or NotificationKind.Unacknowledged;
         var open = input.Kind is not (NotificationKind.Resolved or NotificationKind.Report);
@@ -100,14 +99,14 @@ public sealed class NotifyIncident(
             Level = input.Level,
             Actor = input.Kind is NotificationKind.Acknowledged or NotificationKind.Resolved ? input.Actor : null,
             Text = input.Text ?? input.Note,
-            AcknowledgeLink = pages && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Acknowledged, null, cancellationToken) : null,
-            ResolveLink = open && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Resolved, null, cancellationToken) : null,
+            AcknowledgeLink = pages && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Acknowledged, null, CancellationToken.None) : null,
+            ResolveLink = open && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Resolved, null, CancellationToken.None) : null,
         };
 
         IReadOnlyList<DeliveryOutcome> outcomes;
         try
         {
-            outcomes = await notifier.NotifyAsync(notification, cancellationToken);
+            outcomes = await notifier.NotifyAsync(notification, CancellationToken.None);
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
@@ -126,7 +125,7 @@ public sealed class NotifyIncident(
             input.Actor,
             TimelineKinds.Delivery,
             o.Ok ? $"{o.Channel} {o.Target}: delivered" : $"{o.Channel} {o.Target}: FAILED ({o.Error ?? "no reason given"})")));
-        await store.AppendTimelineAsync(input.IncidentId, timeline, cancellationToken);
+        await store.AppendTimelineAsync(input.IncidentId, timeline, CancellationToken.None);
         return new NotifyIncidentResult(outcomes);
     }
 }
@@ -150,10 +149,10 @@ public sealed class SignalInstance(DurableTaskClient client) : TaskActivity<Sign
     {
         try
         {
-            await client.RaiseEventAsync(input.InstanceId, input.EventName, (object?)input.Progress ?? input.Action, context.CancellationToken);
+            await client.RaiseEventAsync(input.InstanceId, input.EventName, (object?)input.Progress ?? input.Action, CancellationToken.None);
             return true;
         }
-        catch (InstanceNotFoundException)
+        catch (ArgumentException)
         {
             // The ladder may not have started yet: fail so the orchestration's retry policy tries again.
             throw;
@@ -180,7 +179,7 @@ public sealed class RunIncidentDiagnostics(IIncidentStore store, IDiagnosticsRun
         {
             try
             {
-                lines = await runner.RunAsync(input.Request, context.CancellationToken);
+                lines = await runner.RunAsync(input.Request, CancellationToken.None);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
@@ -191,7 +190,7 @@ public sealed class RunIncidentDiagnostics(IIncidentStore store, IDiagnosticsRun
         await store.AppendTimelineAsync(
             input.Request.IncidentId,
             [.. lines.Select(line => new TimelineEntry(input.At, IncidentActors.System, TimelineKinds.Diagnostics, line))],
-            context.CancellationToken);
+            CancellationToken.None);
         return lines;
     }
 }
@@ -207,9 +206,9 @@ public sealed class WriteIncidentReport(IIncidentStore store) : TaskActivity<Wri
 {
     public override async Task<string> RunAsync(TaskActivityContext context, WriteIncidentReportInput input)
     {
-        var timeline = await store.GetTimelineAsync(input.Record.Id, context.CancellationToken);
+        var timeline = await store.GetTimelineAsync(input.Record.Id, CancellationToken.None);
         var report = IncidentReport.ToMarkdown(input.Record, timeline, input.TimeToAcknowledge, input.TimeToResolve);
-        await store.SaveReportAsync(input.Record.Id, report, context.CancellationToken);
+        await store.SaveReportAsync(input.Record.Id, report, CancellationToken.None);
         return report;
     }
 }

@@ -17,7 +17,7 @@ namespace OpsFunctions.Operations.Incidents;
 /// <see cref="IncidentEvents.AlertsUpdated"/> on it; if there is none or it ended, start incarnation + 1
 /// (1 for a new group) with <see cref="AlertmanagerWebhook.ToIncidentRequest"/> (only when the delivery
 /// has a firing alert: a <c>resolved</c> delivery for a closed group opens nothing). Two deliveries racing
-/// to start the same id: the loser gets <c>InstanceAlreadyExistsException</c> and raises the event instead,
+/// to start the same id: the loser gets <c>OrchestrationAlreadyExistsException</c> and raises the event instead,
 /// so a group never has two running incidents. The ids hold only <c>[a-z0-9-]</c>, valid everywhere.
 /// </remarks>
 public static class IncidentIds

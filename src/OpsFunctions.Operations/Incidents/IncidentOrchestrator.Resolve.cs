@@ -1,4 +1,4 @@
-using OpsFunctions.Durable;
+using Microsoft.DurableTask;
 using OpsFunctions.Operations.Escalation;
 
 namespace OpsFunctions.Operations.Incidents;

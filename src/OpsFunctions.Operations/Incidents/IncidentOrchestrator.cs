@@ -1,4 +1,4 @@
-using OpsFunctions.Durable;
+using Microsoft.DurableTask;
 using OpsFunctions.Operations.Escalation;
 
 namespace OpsFunctions.Operations.Incidents;
@@ -63,7 +63,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
         var ladder = context.CallSubOrchestratorAsync<EscalationResult>(
             nameof(EscalationOrchestrator),
             new EscalationInput { IncidentId = id, Incident = IncidentSummary.From(record), Policy = policy },
-            new SubOrchestrationOptions(InstanceId: IncidentIds.EscalationOf(id)));
+            new SubOrchestrationOptions(instanceId: IncidentIds.EscalationOf(id)));
         var ladderEnded = false;
         await Task.WhenAll(
             NotifyAsync(context, record, NotificationKind.Triggered, IncidentActors.System),

@@ -40,7 +40,7 @@ internal sealed class ObservedStore(IDurableStore inner) : IDurableStore
         Changed(orchestrations: true, activities: false);
     }
 
-    public async Task<Durable.OrchestrationRuntimeStatus?> SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken)
+    public async Task<OrchestrationRuntimeStatus?> SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken)
     {
         var status = await inner.SendMessageAsync(message, cancellationToken);
         Changed(orchestrations: true, activities: false);

@@ -1,15 +1,22 @@
+using DurableTask.Core.Exceptions;
+
 namespace OpsFunctions.Durable.Client;
 
 /// <summary>
-/// Thrown when a start names an instance id that is still pending, running or suspended.
+/// Thrown when a start names an instance id that is still pending, running or suspended, or whose status the start's
+/// dedupe statuses name.
 /// </summary>
-public sealed class InstanceAlreadyExistsException : InvalidOperationException
+/// <remarks>
+/// An <see cref="OrchestrationAlreadyExistsException"/>, the exception the official clients throw, so code written
+/// against <c>DurableTaskClient</c> alone can catch it without knowing this engine.
+/// </remarks>
+public sealed class InstanceAlreadyExistsException : OrchestrationAlreadyExistsException
 {
     /// <summary>Initializes a new instance of the <see cref="InstanceAlreadyExistsException"/> class.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="status">The status of the existing instance.</param>
     public InstanceAlreadyExistsException(string instanceId, OrchestrationRuntimeStatus status)
-        : base($"An orchestration with instance id '{instanceId}' already exists and is {status}; it must end before the id can be reused.")
+        : base(Describe(instanceId, status))
     {
         InstanceId = instanceId;
         Status = status;
@@ -43,36 +50,11 @@ public sealed class InstanceAlreadyExistsException : InvalidOperationException
 
     /// <summary>Gets the status of the existing instance.</summary>
     public OrchestrationRuntimeStatus Status { get; }
-}
 
-/// <summary>
-/// Thrown when a request names an instance id that does not exist.
-/// </summary>
-public sealed class InstanceNotFoundException : InvalidOperationException
-{
-    /// <summary>Initializes a new instance of the <see cref="InstanceNotFoundException"/> class.</summary>
-    /// <param name="instanceId">The instance id.</param>
-    public InstanceNotFoundException(string instanceId)
-        : base($"No orchestration instance with id '{instanceId}' exists.")
+    private static string Describe(string instanceId, OrchestrationRuntimeStatus status) => status switch
     {
-        InstanceId = instanceId;
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="InstanceNotFoundException"/> class.</summary>
-    public InstanceNotFoundException()
-        : this(string.Empty)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="InstanceNotFoundException"/> class.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="innerException">The cause.</param>
-    public InstanceNotFoundException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        InstanceId = string.Empty;
-    }
-
-    /// <summary>Gets the instance id.</summary>
-    public string InstanceId { get; }
+        OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated
+            => $"An orchestration with instance id '{instanceId}' already exists and is {status}, a status the start's dedupe statuses exclude.",
+        _ => $"An orchestration with instance id '{instanceId}' already exists and is {status}; it must end before the id can be reused.",
+    };
 }

@@ -1,3 +1,5 @@
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,10 +8,11 @@ using OpsFunctions.Durable.Storage;
 namespace OpsFunctions.Durable.Worker;
 
 /// <summary>
-/// The hosted worker: one dispatch loop for orchestration episodes and one for activities, each
-/// running up to its concurrency limit of work items at once.
+/// The official hosted worker, backed by a store: one dispatch loop for orchestration episodes and one for activities,
+/// each running up to its concurrency limit of work items at once. <c>UseSqlite()</c> and <c>UseAzureStorage()</c> select
+/// it as the build target of <c>AddDurableTaskWorker</c>, as <c>UseGrpc()</c> selects the gRPC worker.
 /// </summary>
-internal sealed partial class DurableTaskWorker : BackgroundService
+internal sealed partial class StoreDurableTaskWorker : Microsoft.DurableTask.Worker.Hosting.DurableTaskWorker
 {
     private const int PollersPerQueue = 4;
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
@@ -20,18 +23,27 @@ internal sealed partial class DurableTaskWorker : BackgroundService
     private readonly DurableTaskOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly CancellationToken _hostStopping;
 
-    public DurableTaskWorker(
+    public StoreDurableTaskWorker(
+        string name,
+        IDurableTaskFactory factory,
+        IServiceProvider services,
         IDurableStore store,
-        OrchestrationProcessor orchestrations,
-        ActivityProcessor activities,
+        IOptionsMonitor<DurableTaskWorkerOptions> workerOptions,
         IOptions<DurableTaskOptions> options,
         TimeProvider timeProvider,
-        ILogger<DurableTaskWorker> logger)
+        ILogger<StoreDurableTaskWorker> logger,
+        IHostApplicationLifetime? lifetime = null)
+        : base(name, factory)
     {
+        // The converter follows the official worker's rule: DurableTaskWorkerOptions.DataConverter, which defaults to
+        // the DataConverter service the engine registers.
+        var converter = workerOptions.Get(name).DataConverter;
+        _hostStopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _store = store;
-        _orchestrations = orchestrations;
-        _activities = activities;
+        _orchestrations = ActivatorUtilities.CreateInstance<OrchestrationProcessor>(services, factory, converter);
+        _activities = ActivatorUtilities.CreateInstance<ActivityProcessor>(services, factory, converter);
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -47,16 +59,18 @@ internal sealed partial class DurableTaskWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Activities get their own stop signal: polling stops at once, running activities get the grace period.
+        // Activities get their own stop signals: polling stops once the host begins to stop (an activity that observes
+        // ApplicationStopping is handed back, and must not be taken again here), running activities get the grace period.
         using var activityStop = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+        using var activityPolling = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _hostStopping);
         var grace = _options.ShutdownGracePeriod;
         await using (stoppingToken.Register(() => activityStop.CancelAfter(grace)).ConfigureAwait(false))
         {
-            await RunDispatchersAsync(activityStop.Token, stoppingToken).ConfigureAwait(false);
+            await RunDispatchersAsync(activityStop.Token, activityPolling.Token, stoppingToken).ConfigureAwait(false);
         }
     }
 
-    private Task RunDispatchersAsync(CancellationToken activityStopToken, CancellationToken stoppingToken)
+    private Task RunDispatchersAsync(CancellationToken activityStopToken, CancellationToken activityPollingToken, CancellationToken stoppingToken)
         => Task.WhenAll(
             DispatchAsync(
                 WorkItemKind.Orchestration,
@@ -69,7 +83,7 @@ internal sealed partial class DurableTaskWorker : BackgroundService
                 _options.MaxConcurrentActivities,
                 ct => _store.TryLockActivityAsync(_options.LockTimeout, ct),
                 (workItem, _) => ProcessActivityAsync(workItem, activityStopToken),
-                stoppingToken));
+                activityPollingToken));
 
     private async Task DispatchAsync<TWorkItem>(
         WorkItemKind kind,

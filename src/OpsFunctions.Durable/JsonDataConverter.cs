@@ -3,29 +3,14 @@ using System.Text.Json;
 namespace OpsFunctions.Durable;
 
 /// <summary>
-/// Turns inputs, outputs, event payloads and custom status into the text history stores, and back.
+/// The engine's payload converter: System.Text.Json with web defaults (camelCase, case-insensitive reads).
 /// </summary>
-public abstract class DataConverter
-{
-    /// <summary>Serializes a value; <see langword="null"/> stays <see langword="null"/>.</summary>
-    /// <param name="value">The value.</param>
-    /// <returns>The text, or <see langword="null"/>.</returns>
-    public abstract string? Serialize(object? value);
-
-    /// <summary>Deserializes text to <paramref name="targetType"/>.</summary>
-    /// <param name="data">The text, or <see langword="null"/>.</param>
-    /// <param name="targetType">The type to read.</param>
-    /// <returns>The value; the default of <paramref name="targetType"/> for <see langword="null"/>.</returns>
-    public abstract object? Deserialize(string? data, Type targetType);
-
-    /// <inheritdoc cref="Deserialize(string?, Type)"/>
-    /// <typeparam name="T">The type to read.</typeparam>
-    public T? Deserialize<T>(string? data) => (T?)Deserialize(data, typeof(T));
-}
-
-/// <summary>
-/// The default <see cref="DataConverter"/>: System.Text.Json with web defaults (camelCase, case-insensitive reads).
-/// </summary>
+/// <remarks>
+/// The official <c>Microsoft.DurableTask.Converters.JsonDataConverter</c> writes PascalCase and reads case-sensitively,
+/// so it cannot read what this engine has stored, nor the camelCase JSON that webhooks and the management API speak.
+/// Register another <see cref="DataConverter"/> as a service, or set <c>DurableTaskWorkerOptions.DataConverter</c>,
+/// to replace it, as with the official worker.
+/// </remarks>
 public sealed class JsonDataConverter : DataConverter
 {
     private readonly JsonSerializerOptions _options;
@@ -37,7 +22,7 @@ public sealed class JsonDataConverter : DataConverter
         _options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
     }
 
-    /// <summary>Gets the shared instance with web defaults.</summary>
+    /// <summary>Gets the converter with web defaults.</summary>
     public static JsonDataConverter Default { get; } = new();
 
     /// <inheritdoc/>
@@ -45,6 +30,7 @@ public sealed class JsonDataConverter : DataConverter
         => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), _options);
 
     /// <inheritdoc/>
+    /// <remarks>A missing payload reads as the type's default value, so an activity without input may take an <c>int</c>.</remarks>
     public override object? Deserialize(string? data, Type targetType)
     {
         ArgumentNullException.ThrowIfNull(targetType);

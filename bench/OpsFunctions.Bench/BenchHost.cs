@@ -11,7 +11,7 @@ using OpsFunctions.Testing.Azure;
 namespace OpsFunctions.Bench;
 
 /// <summary>An engine host on a fresh task hub of the chosen store, deleted afterwards.</summary>
-internal sealed class BenchHost : IAsyncDisposable
+internal sealed class BenchHost : IBenchEngine
 {
     private readonly IHost _host;
     private readonly string _directory;
@@ -30,6 +30,25 @@ internal sealed class BenchHost : IAsyncDisposable
         => _host.Services.GetRequiredService<IDurableStore>() is AzureDurableStore azure
             ? (azure.Requests.Tables, azure.Requests.Queues, azure.Requests.Blobs)
             : null;
+
+    public Task<string> ScheduleAsync(string orchestratorName, object? input)
+        => Client.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input);
+
+    public async Task<BenchCompletion> WaitForCompletionAsync(string instanceId, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        OrchestrationMetadata result;
+        try
+        {
+            result = await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cancellation.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"instance {instanceId} had not ended after {timeout}");
+        }
+
+        return new BenchCompletion(instanceId, result.RuntimeStatus.ToString(), result.SerializedOutput, result.FailureDetails?.ToString());
+    }
 
     public static async Task<BenchHost> StartAsync(BenchOptions options, Action<DurableTaskRegistry> tasks)
     {

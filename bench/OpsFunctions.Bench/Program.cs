@@ -15,7 +15,7 @@ catch (ArgumentException exception)
 try
 {
     var fields = await Workloads.RunAsync(options);
-    Console.WriteLine($"RESULT workload={options.Workload} store={options.Store} {fields}");
+    Console.WriteLine($"RESULT workload={options.Workload} store={options.Store} engine={options.Engine} {fields}");
     return 0;
 }
 catch (ArgumentException exception)

@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using OpsFunctions.Durable;
-using OpsFunctions.Durable.Client;
 
 namespace OpsFunctions.Bench;
 
 /// <summary>The workloads; each returns its RESULT fields.</summary>
 internal static class Workloads
 {
+    // Long enough for the largest run on a loaded machine; a hung instance fails the run instead of hanging it.
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
+
     public static Task<string> RunAsync(BenchOptions options) => options.Workload switch
     {
         "chain" => ChainAsync(options),
@@ -40,7 +42,7 @@ internal static class Workloads
         var instances = Default(options.Instances, 100);
         var activities = Default(options.Activities, 5);
         var runs = Default(options.Runs, 3);
-        await using var host = await BenchHost.StartAsync(options, AddChain);
+        await using var host = await BenchEngines.StartAsync(options, AddChain, WorkloadTasks.AddChain);
 
         // One unmeasured round of the same size: the JIT's tiering and the store's caches settle in it.
         await ChainRoundAsync(host, instances, activities);
@@ -70,16 +72,15 @@ internal static class Workloads
             ("p99_ms", Percentile(latencies, 99))) + requests;
     }
 
-    private static async Task<(double Seconds, List<double> Latencies)> ChainRoundAsync(BenchHost host, int instances, int activities)
+    private static async Task<(double Seconds, List<double> Latencies)> ChainRoundAsync(IBenchEngine host, int instances, int activities)
     {
         var latencies = new ConcurrentBag<double>();
         var total = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, instances).Select(async _ =>
         {
             var started = Stopwatch.GetTimestamp();
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", activities);
-            var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
-            Check(result, activities);
+            var id = await host.ScheduleAsync("Chain", activities);
+            Check(await host.WaitForCompletionAsync(id, Patience), activities);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }));
         return (total.Elapsed.TotalSeconds, [.. latencies]);
@@ -89,25 +90,28 @@ internal static class Workloads
     {
         var activities = Default(options.Activities, 200);
         var runs = Default(options.Runs, 5);
-        await using var host = await BenchHost.StartAsync(options, tasks => tasks
-            .AddActivityFunc<int, int>("Square", (_, n) => n * n)
-            .AddOrchestratorFunc<int, long>("FanOut", async (context, count) =>
-            {
-                var results = await Task.WhenAll(Enumerable.Range(0, count).Select(n => context.CallActivityAsync<int>("Square", n)));
-                return results.Sum(n => (long)n);
-            }));
-        await host.Client.WaitForInstanceCompletionAsync(await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 10));
+        await using var host = await BenchEngines.StartAsync(
+            options,
+            tasks => tasks
+                .AddActivityFunc<int, int>("Square", (_, n) => n * n)
+                .AddOrchestratorFunc<int, long>("FanOut", async (context, count) =>
+                {
+                    var results = await Task.WhenAll(Enumerable.Range(0, count).Select(n => context.CallActivityAsync<int>("Square", n)));
+                    return results.Sum(n => (long)n);
+                }),
+            WorkloadTasks.AddFanOut);
+        await host.WaitForCompletionAsync(await host.ScheduleAsync("FanOut", 10), Patience);
 
         var durations = new List<double>();
         for (var run = 0; run < runs; run++)
         {
             var started = Stopwatch.GetTimestamp();
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", activities);
-            var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+            var id = await host.ScheduleAsync("FanOut", activities);
+            var result = await host.WaitForCompletionAsync(id, Patience);
             durations.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+            if (!result.IsCompleted)
             {
-                throw new InvalidOperationException($"fan-out run {run} ended {result.RuntimeStatus}: {result.FailureDetails}");
+                throw new InvalidOperationException($"fan-out run {run}: {result}");
             }
         }
 
@@ -130,11 +134,10 @@ internal static class Workloads
             ("ratio", large / baseline));
     }
 
-    private static async Task<double> RunChainAsync(BenchHost host, int activities)
+    private static async Task<double> RunChainAsync(IBenchEngine host, int activities)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = await host.Client.WaitForInstanceCompletionAsync(
-            await host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", activities), getInputsAndOutputs: true);
+        var result = await host.WaitForCompletionAsync(await host.ScheduleAsync("Chain", activities), Patience);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         Check(result, activities);
         return elapsed;
@@ -174,22 +177,25 @@ internal static class Workloads
         var activities = Default(options.Activities, 5);
         var runs = Default(options.Runs, 20);
         var firstActivity = new ConcurrentDictionary<int, long>();
-        await using var host = await BenchHost.StartAsync(options, tasks => tasks
-            .AddActivityFunc<int[], int>("Step", (_, input) =>
-            {
-                firstActivity.TryAdd(input[0], Stopwatch.GetTimestamp());
-                return input[1] + 1;
-            })
-            .AddOrchestratorFunc<int, int>("Steps", async (context, run) =>
-            {
-                var value = 0;
-                for (var i = 0; i < activities; i++)
+        await using var host = await BenchEngines.StartAsync(
+            options,
+            tasks => tasks
+                .AddActivityFunc<int[], int>("Step", (_, input) =>
                 {
-                    value = await context.CallActivityAsync<int>("Step", new[] { run, value });
-                }
+                    firstActivity.TryAdd(input[0], Stopwatch.GetTimestamp());
+                    return input[1] + 1;
+                })
+                .AddOrchestratorFunc<int, int>("Steps", async (context, run) =>
+                {
+                    var value = 0;
+                    for (var i = 0; i < activities; i++)
+                    {
+                        value = await context.CallActivityAsync<int>("Step", new[] { run, value });
+                    }
 
-                return value;
-            }));
+                    return value;
+                }),
+            WorkloadTasks.Steps(activities, firstActivity));
 
         var toFirst = new List<double>();
         var toEnd = new List<double>();
@@ -198,9 +204,10 @@ internal static class Workloads
             // Let the host go idle, as it is when a webhook arrives at 3 a.m.
             await Task.Delay(TimeSpan.FromMilliseconds(200));
             var started = Stopwatch.GetTimestamp();
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Steps", run);
-            await host.Client.WaitForInstanceCompletionAsync(id);
+            var id = await host.ScheduleAsync("Steps", run);
+            var result = await host.WaitForCompletionAsync(id, Patience);
             var ended = Stopwatch.GetTimestamp();
+            Check(result, activities);
             if (run >= 0)
             {
                 toFirst.Add(Stopwatch.GetElapsedTime(started, firstActivity[run]).TotalMilliseconds);
@@ -217,11 +224,11 @@ internal static class Workloads
             ("completion_p99_ms", Percentile(toEnd, 99)));
     }
 
-    private static void Check(OrchestrationMetadata result, int expected)
+    private static void Check(BenchCompletion result, int expected)
     {
-        if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed || result.ReadOutputAs<int>() != expected)
+        if (!result.IsCompleted || result.ReadOutputAs<int>() != expected)
         {
-            throw new InvalidOperationException($"instance {result.InstanceId} ended {result.RuntimeStatus} with {result.SerializedOutput}: {result.FailureDetails}");
+            throw new InvalidOperationException(result.ToString());
         }
     }
 

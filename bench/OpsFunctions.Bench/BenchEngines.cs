@@ -1,6 +1,4 @@
 using OpsFunctions.Bench.Dtfx;
-using EngineRegistry = OpsFunctions.Durable.DurableTaskRegistry;
-using OfficialRegistry = Microsoft.DurableTask.DurableTaskRegistry;
 
 namespace OpsFunctions.Bench;
 
@@ -16,12 +14,9 @@ internal static class BenchEngines
     /// <summary>Gets the workloads that run on either engine.</summary>
     public static IReadOnlyList<string> PortableWorkloads { get; } = ["chain", "start-latency", "fanout"];
 
-    /// <summary>
-    /// Starts the engine with the workload's tasks: <paramref name="engineTasks"/> for the project's engine, which does not
-    /// take the official registry yet, and <paramref name="officialTasks"/> (from <see cref="WorkloadTasks"/>) for dtfx.
-    /// </summary>
-    public static async Task<IBenchEngine> StartAsync(BenchOptions options, Action<EngineRegistry> engineTasks, Action<OfficialRegistry> officialTasks)
+    /// <summary>Starts the engine with the workload's tasks (from <see cref="WorkloadTasks"/>): the same classes on both.</summary>
+    public static async Task<IBenchEngine> StartAsync(BenchOptions options, Action<DurableTaskRegistry> tasks)
         => options.Engine == Dtfx
-            ? await DtfxBenchHost.StartAsync(officialTasks).ConfigureAwait(false)
-            : await BenchHost.StartAsync(options, engineTasks).ConfigureAwait(false);
+            ? await DtfxBenchHost.StartAsync(tasks).ConfigureAwait(false)
+            : await BenchHost.StartAsync(options, tasks).ConfigureAwait(false);
 }

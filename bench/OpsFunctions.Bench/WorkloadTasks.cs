@@ -1,18 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Registry = Microsoft.DurableTask.DurableTaskRegistry;
 
 namespace OpsFunctions.Bench;
 
 /// <summary>
 /// The orchestrators and activities of the chain, start-latency and fan-out workloads, written against the official
-/// <c>Microsoft.DurableTask</c> registry: any engine that takes that registry runs the very same code. Names are
-/// namespace-qualified because the project's engine has types of the same simple names.
+/// <c>Microsoft.DurableTask</c> registry: the project's engine and DTFx run the very same code.
 /// </summary>
 internal static class WorkloadTasks
 {
     /// <summary>"Chain" calls "Next" as many times as its input says, one after another, and returns the count.</summary>
-    public static void AddChain(Registry tasks) => tasks
+    public static void AddChain(DurableTaskRegistry tasks) => tasks
         .AddActivityFunc<int, int>("Next", (_, n) => n + 1)
         .AddOrchestratorFunc<int, int>("Chain", async (context, count) =>
         {
@@ -26,7 +24,7 @@ internal static class WorkloadTasks
         });
 
     /// <summary>"FanOut" calls "Square" for 0 to its input minus one, all at once, and returns the sum.</summary>
-    public static void AddFanOut(Registry tasks) => tasks
+    public static void AddFanOut(DurableTaskRegistry tasks) => tasks
         .AddActivityFunc<int, int>("Square", (_, n) => n * n)
         .AddOrchestratorFunc<int, long>("FanOut", async (context, count) =>
         {
@@ -38,7 +36,7 @@ internal static class WorkloadTasks
     /// "Steps" calls "Step" <paramref name="activities"/> times, one after another; the first call of each run (the
     /// orchestration's input) notes in <paramref name="firstActivity"/> when it began.
     /// </summary>
-    public static Action<Registry> Steps(int activities, ConcurrentDictionary<int, long> firstActivity) => tasks => tasks
+    public static Action<DurableTaskRegistry> Steps(int activities, ConcurrentDictionary<int, long> firstActivity) => tasks => tasks
         .AddActivityFunc<int[], int>("Step", (_, input) =>
         {
             firstActivity.TryAdd(input[0], Stopwatch.GetTimestamp());

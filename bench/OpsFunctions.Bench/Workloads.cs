@@ -24,25 +24,12 @@ internal static class Workloads
         _ => throw new ArgumentException($"unknown workload '{options.Workload}'. {BenchOptions.Usage}"),
     };
 
-    private static void AddChain(DurableTaskRegistry tasks) => tasks
-        .AddActivityFunc<int, int>("Next", (_, n) => n + 1)
-        .AddOrchestratorFunc<int, int>("Chain", async (context, count) =>
-        {
-            var value = 0;
-            for (var i = 0; i < count; i++)
-            {
-                value = await context.CallActivityAsync<int>("Next", value);
-            }
-
-            return value;
-        });
-
     private static async Task<string> ChainAsync(BenchOptions options)
     {
         var instances = Default(options.Instances, 100);
         var activities = Default(options.Activities, 5);
         var runs = Default(options.Runs, 3);
-        await using var host = await BenchEngines.StartAsync(options, AddChain, WorkloadTasks.AddChain);
+        await using var host = await BenchEngines.StartAsync(options, WorkloadTasks.AddChain);
 
         // One unmeasured round of the same size: the JIT's tiering and the store's caches settle in it.
         await ChainRoundAsync(host, instances, activities);
@@ -90,16 +77,7 @@ internal static class Workloads
     {
         var activities = Default(options.Activities, 200);
         var runs = Default(options.Runs, 5);
-        await using var host = await BenchEngines.StartAsync(
-            options,
-            tasks => tasks
-                .AddActivityFunc<int, int>("Square", (_, n) => n * n)
-                .AddOrchestratorFunc<int, long>("FanOut", async (context, count) =>
-                {
-                    var results = await Task.WhenAll(Enumerable.Range(0, count).Select(n => context.CallActivityAsync<int>("Square", n)));
-                    return results.Sum(n => (long)n);
-                }),
-            WorkloadTasks.AddFanOut);
+        await using var host = await BenchEngines.StartAsync(options, WorkloadTasks.AddFanOut);
         await host.WaitForCompletionAsync(await host.ScheduleAsync("FanOut", 10), Patience);
 
         var durations = new List<double>();
@@ -122,7 +100,7 @@ internal static class Workloads
     {
         var activities = Default(options.Activities, 1000);
         const int Baseline = 10;
-        await using var host = await BenchHost.StartAsync(options, AddChain);
+        await using var host = await BenchHost.StartAsync(options, WorkloadTasks.AddChain);
         await RunChainAsync(host, Baseline);
         var baseline = (await RunChainAsync(host, Baseline)) / Baseline;
         var large = (await RunChainAsync(host, activities)) / activities;
@@ -177,25 +155,7 @@ internal static class Workloads
         var activities = Default(options.Activities, 5);
         var runs = Default(options.Runs, 20);
         var firstActivity = new ConcurrentDictionary<int, long>();
-        await using var host = await BenchEngines.StartAsync(
-            options,
-            tasks => tasks
-                .AddActivityFunc<int[], int>("Step", (_, input) =>
-                {
-                    firstActivity.TryAdd(input[0], Stopwatch.GetTimestamp());
-                    return input[1] + 1;
-                })
-                .AddOrchestratorFunc<int, int>("Steps", async (context, run) =>
-                {
-                    var value = 0;
-                    for (var i = 0; i < activities; i++)
-                    {
-                        value = await context.CallActivityAsync<int>("Step", new[] { run, value });
-                    }
-
-                    return value;
-                }),
-            WorkloadTasks.Steps(activities, firstActivity));
+        await using var host = await BenchEngines.StartAsync(options, WorkloadTasks.Steps(activities, firstActivity));
 
         var toFirst = new List<double>();
         var toEnd = new List<double>();

@@ -191,38 +191,137 @@ public sealed class OfficialProgrammingModelTests : OrchestrationTestBase
     }
 
     [Fact]
-    public async Task NotYetSupportedMembers_FailTheOrchestrationNamingTheMember()
+    public async Task SendEvent_ToAnotherInstance_IsRecordedAndDeliveredExactlyOnceThroughReplays()
+    {
+        await using var host = await CreateSut(
+            tasks => tasks
+                .AddOrchestratorFunc<string>("Receiver", async context =>
+                {
+                    var first = await context.WaitForExternalEvent<string>("go");
+                    try
+                    {
+                        await context.WaitForExternalEvent<string>("go", TimeSpan.FromMinutes(5));
+                        return "twice";
+                    }
+                    catch (TaskCanceledException)
+                    {
+                        return first;
+                    }
+                })
+                .AddOrchestratorFunc<string>("Sender", async context =>
+                {
+                    context.SendEvent("receiver", "go", "from sender");
+                    context.SendEvent("nobody", "go", "dropped");
+
+                    // Later episodes replay the sends: they must match history, not send again.
+                    await context.CreateTimer(TimeSpan.FromMinutes(1), CancellationToken.None);
+                    await context.CreateTimer(TimeSpan.FromMinutes(1), CancellationToken.None);
+                    return "sent";
+                }),
+            engine => engine.MaxCachedOrchestrations = 0);
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Receiver", new StartOrchestrationOptions("receiver"), Cancellation);
+        await host.Client.WaitForInstanceStartAsync("receiver", cancellation: Cancellation);
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Sender", new StartOrchestrationOptions("sender"), Cancellation);
+
+        for (var minute = 0; minute < 6; minute++)
+        {
+            await host.AdvanceTimeAsync(TimeSpan.FromMinutes(1), Cancellation);
+        }
+
+        Assert.Equal("sent", (await GetAsync(host, "sender")).ReadOutputAs<string>());
+        Assert.Equal("from sender", (await GetAsync(host, "receiver")).ReadOutputAs<string>());
+        var sent = (await host.Store.ReadHistoryAsync("sender", Cancellation)).OfType<History.EventSent>().ToList();
+        Assert.Equal([("receiver", "go", 0), ("nobody", "go", 1)], sent.Select(e => (e.InstanceId, e.Name, e.TaskId)));
+        Assert.Null(await host.Client.GetInstanceAsync("nobody", cancellation: Cancellation));
+    }
+
+    [Fact]
+    public async Task Entities_FailTheOrchestrationNamingTheMember()
     {
         await using var host = await CreateSut(tasks => tasks
-            .AddOrchestratorFunc<string>("Sender", context =>
-            {
-                context.SendEvent("other", "go", "now");
-                return Task.FromResult("sent");
-            })
             .AddOrchestratorFunc<string>("EntityUser", context => Task.FromResult(context.Entities.ToString()!)));
 
-        var sender = await RunAsync(host, "Sender");
         var entityUser = await RunAsync(host, "EntityUser");
 
-        Assert.Equal(typeof(NotSupportedException).FullName, sender.FailureDetails?.ErrorType);
-        Assert.Contains("SendEvent", sender.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(typeof(NotSupportedException).FullName, entityUser.FailureDetails?.ErrorType);
         Assert.Contains("Entities", entityUser.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task TerminateAndPurge_Recursive_AreRefusedNamingTheOption()
+    public async Task TerminateAndPurge_Recursive_ReachTheSubOrchestrationsToo()
     {
         await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<string>("Waiter", context => context.WaitForExternalEvent<string>("go"))
+            .AddOrchestratorFunc<string>("Parent", context => context.CallSubOrchestratorAsync<string>("Waiter", options: new SubOrchestrationOptions(instanceId: "child")))
+            .AddOrchestratorFunc<string>("Lonely", context => context.WaitForExternalEvent<string>("go")));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent", new StartOrchestrationOptions("parent"), Cancellation);
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Lonely", new StartOrchestrationOptions("lonely"), Cancellation);
+        await host.WaitForIdleAsync(Cancellation);
+
+        await host.Client.TerminateInstanceAsync("parent", new TerminateInstanceOptions("stopped", Recursive: true), Cancellation);
+        var parent = await host.Client.WaitForInstanceCompletionAsync("parent", getInputsAndOutputs: true, Cancellation);
+        var child = await host.Client.WaitForInstanceCompletionAsync("child", getInputsAndOutputs: true, Cancellation);
+        var purged = await host.Client.PurgeInstanceAsync("parent", new PurgeInstanceOptions(Recursive: true), Cancellation);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, parent.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, child.RuntimeStatus);
+        Assert.Equal("stopped", child.ReadOutputAs<string>());
+        Assert.Equal(2, purged.PurgedInstanceCount);
+        Assert.Null(await host.Client.GetInstanceAsync("child", cancellation: Cancellation));
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await GetAsync(host, "lonely")).RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task RestartAsync_EndedInstance_RunsAgainWithItsInputUnderTheSameOrANewId()
+    {
+        var runs = 0;
+        await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<string, string>("Echo", (_, input) => Task.FromResult($"{input}#{Interlocked.Increment(ref runs)}"))
             .AddOrchestratorFunc<string>("Waiter", context => context.WaitForExternalEvent<string>("go")));
-        await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", new StartOrchestrationOptions("w"), Cancellation);
+        await RunAsync(host, "Echo", "hello", instanceId: "echo");
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", new StartOrchestrationOptions("waiter"), Cancellation);
 
-        var terminate = await Assert.ThrowsAsync<NotSupportedException>(
-            () => host.Client.TerminateInstanceAsync("w", new TerminateInstanceOptions(null, true), Cancellation));
-        var purge = await Assert.ThrowsAsync<NotSupportedException>(
-            () => host.Client.PurgeInstanceAsync("w", new PurgeInstanceOptions(true), Cancellation));
+        var same = await host.Client.RestartAsync("echo", restartWithNewInstanceId: false, Cancellation);
+        var sameResult = await host.Client.WaitForInstanceCompletionAsync(same, getInputsAndOutputs: true, Cancellation);
+        var fresh = await host.Client.RestartAsync("echo", restartWithNewInstanceId: true, Cancellation);
+        var freshResult = await host.Client.WaitForInstanceCompletionAsync(fresh, getInputsAndOutputs: true, Cancellation);
+        var running = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Client.RestartAsync("waiter", false, Cancellation));
+        var unknown = await Assert.ThrowsAsync<InstanceNotFoundException>(() => host.Client.RestartAsync("nope", false, Cancellation));
 
-        Assert.Contains("Recursive", terminate.Message, StringComparison.Ordinal);
-        Assert.Contains("Recursive", purge.Message, StringComparison.Ordinal);
+        Assert.Equal("echo", same);
+        Assert.Equal("hello#2", sameResult.ReadOutputAs<string>());
+        Assert.NotEqual("echo", fresh);
+        Assert.Equal("hello#3", freshResult.ReadOutputAs<string>());
+        Assert.Contains("terminate it", running.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<ArgumentException>(unknown);
+    }
+
+    [Fact]
+    public async Task GetOrchestrationHistoryAsync_GivesDurableTaskCoreEventsWithPairedIds()
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddActivityFunc<string, string>("Shout", (_, input) => input.ToUpperInvariant())
+            .AddOrchestratorFunc<string, string>("Caller", async (context, input) =>
+            {
+                await context.CreateTimer(TimeSpan.FromMinutes(1), CancellationToken.None);
+                return await context.CallActivityAsync<string>("Shout", input);
+            }));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Caller", "hi", Cancellation);
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(1), Cancellation);
+        await host.Client.WaitForInstanceCompletionAsync(id, cancellation: Cancellation);
+
+        var history = await host.Client.GetOrchestrationHistoryAsync(id, Cancellation);
+
+        var started = Assert.IsType<DurableTask.Core.History.ExecutionStartedEvent>(history.First(e => e is DurableTask.Core.History.ExecutionStartedEvent));
+        Assert.Equal(("Caller", "\"hi\"", id), (started.Name, started.Input, started.OrchestrationInstance.InstanceId));
+        var timer = Assert.Single(history.OfType<DurableTask.Core.History.TimerCreatedEvent>());
+        Assert.Equal(timer.EventId, Assert.Single(history.OfType<DurableTask.Core.History.TimerFiredEvent>()).TimerId);
+        var scheduled = Assert.Single(history.OfType<DurableTask.Core.History.TaskScheduledEvent>());
+        var completed = Assert.Single(history.OfType<DurableTask.Core.History.TaskCompletedEvent>());
+        Assert.Equal(("Shout", scheduled.EventId, "\"HI\""), (scheduled.Name, completed.TaskScheduledId, completed.Result));
+        var end = Assert.IsType<DurableTask.Core.History.ExecutionCompletedEvent>(history[^1]);
+        Assert.Equal(DurableTask.Core.OrchestrationStatus.Completed, end.OrchestrationStatus);
+        await Assert.ThrowsAsync<InstanceNotFoundException>(() => host.Client.GetOrchestrationHistoryAsync("nope", Cancellation));
     }
 
     private sealed class OutageException() : InvalidOperationException("the dependency is down");

@@ -53,9 +53,35 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             await RefuseDedupedAsync(instanceId, dedupe, cancellation).ConfigureAwait(false);
         }
 
+        await StartAsync(orchestratorName.Name, instanceId, serializedInput, options?.StartAt, cancellation).ConfigureAwait(false);
+        return instanceId;
+    }
+
+    /// <remarks>
+    /// The same id runs a fresh execution once the instance has ended; a Pending, Running or Suspended instance is not
+    /// terminated for it (terminate it first), so a restart never cuts a running workflow short by surprise.
+    /// </remarks>
+    public override async Task<string> RestartAsync(string instanceId, bool restartWithNewInstanceId = false, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        var existing = await _store.GetInstanceAsync(instanceId, includePayloads: true, cancellation).ConfigureAwait(false)
+            ?? throw new InstanceNotFoundException(instanceId);
+        if (!restartWithNewInstanceId && !IsEnded(existing.Status))
+        {
+            throw new InvalidOperationException(
+                $"Instance '{instanceId}' is {existing.Status}: terminate it before restarting it under the same id, or restart it with a new id.");
+        }
+
+        var restartedId = restartWithNewInstanceId ? Guid.NewGuid().ToString("N") : instanceId;
+        await StartAsync(existing.Name, restartedId, existing.Input, startAt: null, cancellation).ConfigureAwait(false);
+        return restartedId;
+    }
+
+    private async Task StartAsync(string name, string instanceId, string? serializedInput, DateTimeOffset? startAt, CancellationToken cancellation)
+    {
         var now = _timeProvider.GetUtcNow();
         var executionId = Guid.NewGuid().ToString("N");
-        var instance = new InstanceRecord(instanceId, orchestratorName.Name)
+        var instance = new InstanceRecord(instanceId, name)
         {
             Status = OrchestrationRuntimeStatus.Pending,
             CreatedAt = now,
@@ -63,12 +89,11 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             Input = serializedInput,
         };
         var start = new OrchestrationMessage(
-            instanceId, executionId, new ExecutionStarted(orchestratorName.Name, executionId, serializedInput) { Timestamp = now, TraceParent = DurableTracing.CurrentTraceParent })
+            instanceId, executionId, new ExecutionStarted(name, executionId, serializedInput) { Timestamp = now, TraceParent = DurableTracing.CurrentTraceParent })
         {
-            VisibleAt = options?.StartAt,
+            VisibleAt = startAt,
         };
         await _store.CreateInstanceAsync(instance, start, cancellation).ConfigureAwait(false);
-        return instanceId;
     }
 
     public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
@@ -78,15 +103,26 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         return SendAsync(instanceId, raised, $"raise event '{eventName}' on", cancellation);
     }
 
-    public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
+    /// <remarks>
+    /// With <see cref="TerminateInstanceOptions.Recursive"/>, the sub-orchestrations the instance's history started and
+    /// still waits on are terminated too, theirs in turn; children that have already ended are left as they are.
+    /// </remarks>
+    public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
     {
-        if (options?.Recursive == true)
+        var output = Serialize(options?.Output, "output");
+        var children = options?.Recursive == true ? await RunningChildrenAsync(instanceId, cancellation).ConfigureAwait(false) : [];
+        await SendAsync(instanceId, new ExecutionTerminated(output) { Timestamp = _timeProvider.GetUtcNow() }, "terminate", cancellation).ConfigureAwait(false);
+        foreach (var child in children)
         {
-            throw new NotSupportedException(
-                $"{nameof(TerminateInstanceOptions)}.{nameof(TerminateInstanceOptions.Recursive)}: terminating sub-orchestrations with their parent is not supported by the OpsFunctions engine yet; terminate each instance.");
+            try
+            {
+                await TerminateInstanceAsync(child, options, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is InstanceNotFoundException or InvalidOperationException)
+            {
+                // Ended or purged since the history was read: nothing left to stop.
+            }
         }
-
-        return SendAsync(instanceId, new ExecutionTerminated(Serialize(options?.Output, "output")) { Timestamp = _timeProvider.GetUtcNow() }, "terminate", cancellation);
     }
 
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
@@ -132,12 +168,17 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
     public override async Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
-        RefuseRecursivePurge(options);
+        var children = options?.Recursive == true ? await ChildrenAsync(instanceId, cancellation).ConfigureAwait(false) : [];
         var purged = await _store.PurgeInstancesAsync(new InstanceFilter { InstanceId = instanceId }, cancellation).ConfigureAwait(false);
         if (purged == 0 && await _store.GetInstanceAsync(instanceId, false, cancellation).ConfigureAwait(false) is { } existing)
         {
             throw new InvalidOperationException(
                 $"Instance '{instanceId}' is {existing.Status}; only Completed, Failed or Terminated instances can be purged. Terminate it first.");
+        }
+
+        foreach (var child in children)
+        {
+            purged += await PurgeChildAsync(child, options!, cancellation).ConfigureAwait(false);
         }
 
         return new PurgeResult(purged);
@@ -146,21 +187,79 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
     public override async Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        RefuseRecursivePurge(options);
-        var purged = await _store.PurgeInstancesAsync(
-            new InstanceFilter { CreatedFrom = filter.CreatedFrom, CreatedTo = filter.CreatedTo, Statuses = filter.Statuses?.ToList() },
-            cancellation).ConfigureAwait(false);
+        var matching = new InstanceFilter { CreatedFrom = filter.CreatedFrom, CreatedTo = filter.CreatedTo, Statuses = filter.Statuses?.ToList() };
+        if (options?.Recursive != true)
+        {
+            return new PurgeResult(await _store.PurgeInstancesAsync(matching, cancellation).ConfigureAwait(false));
+        }
+
+        // Recursive: each ended instance with its children, read from its history before it goes.
+        var purged = 0;
+        string? continuation = null;
+        do
+        {
+            var page = await _store.QueryInstancesAsync(matching with { ContinuationToken = continuation }, cancellation).ConfigureAwait(false);
+            foreach (var instance in page.Instances.Where(i => IsEnded(i.Status)))
+            {
+                purged += await PurgeChildAsync(instance.InstanceId, options, cancellation).ConfigureAwait(false);
+            }
+
+            continuation = page.ContinuationToken;
+        }
+        while (continuation is not null);
         return new PurgeResult(purged);
+    }
+
+    public override async Task<IList<DurableTask.Core.History.HistoryEvent>> GetOrchestrationHistoryAsync(string instanceId, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        var history = await _store.ReadHistoryAsync(instanceId, cancellation).ConfigureAwait(false);
+        if (history.Count == 0 && await _store.GetInstanceAsync(instanceId, false, cancellation).ConfigureAwait(false) is null)
+        {
+            throw new InstanceNotFoundException(instanceId);
+        }
+
+        return CoreHistory.From(instanceId, history);
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static void RefuseRecursivePurge(PurgeInstanceOptions? options)
+    private static bool IsEnded(OrchestrationRuntimeStatus status)
+        => status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+
+    /// <summary>The sub-orchestrations the current execution started, from its history.</summary>
+    private async Task<List<string>> ChildrenAsync(string instanceId, CancellationToken cancellation)
+        => [.. (await _store.ReadHistoryAsync(instanceId, cancellation).ConfigureAwait(false))
+            .OfType<SubOrchestrationInstanceCreated>()
+            .Select(created => created.InstanceId)
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The sub-orchestrations the current execution started and has no result from yet.</summary>
+    private async Task<List<string>> RunningChildrenAsync(string instanceId, CancellationToken cancellation)
     {
-        if (options?.Recursive == true)
+        var history = await _store.ReadHistoryAsync(instanceId, cancellation).ConfigureAwait(false);
+        var answered = history
+            .Select(e => e switch
+            {
+                SubOrchestrationInstanceCompleted completed => completed.TaskScheduledId,
+                SubOrchestrationInstanceFailed failed => failed.TaskScheduledId,
+                _ => (int?)null,
+            })
+            .OfType<int>()
+            .ToHashSet();
+        return [.. history.OfType<SubOrchestrationInstanceCreated>().Where(c => !answered.Contains(c.TaskId)).Select(c => c.InstanceId)];
+    }
+
+    /// <summary>Purges one instance and, through its history, its children; a child still running is left, as the official clients do.</summary>
+    private async Task<int> PurgeChildAsync(string instanceId, PurgeInstanceOptions options, CancellationToken cancellation)
+    {
+        try
         {
-            throw new NotSupportedException(
-                $"{nameof(PurgeInstanceOptions)}.{nameof(PurgeInstanceOptions.Recursive)}: purging sub-orchestrations with their parent is not supported by the OpsFunctions engine yet; purge each instance.");
+            return (await PurgeInstanceAsync(instanceId, options, cancellation).ConfigureAwait(false)).PurgedInstanceCount;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
         }
     }
 

@@ -104,6 +104,14 @@ internal sealed class OrchestrationExecutor
                         && string.Equals(sub.Name, created.Name, StringComparison.OrdinalIgnoreCase)
                         && string.Equals(sub.InstanceId, created.InstanceId, StringComparison.Ordinal));
                 break;
+            case EventSent sent:
+                _context.MatchRecorded(
+                    sent.TaskId,
+                    $"SendEvent '{sent.Name}' to instance '{sent.InstanceId}' (#{sent.TaskId})",
+                    action => action is SendEventAction send
+                        && string.Equals(send.Name, sent.Name, StringComparison.OrdinalIgnoreCase)
+                        && string.Equals(send.InstanceId, sent.InstanceId, StringComparison.Ordinal));
+                break;
             case TaskCompleted completed:
                 _context.CompleteTask(completed.TaskScheduledId, completed.Result);
                 break;

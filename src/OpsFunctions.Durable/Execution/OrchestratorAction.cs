@@ -18,6 +18,11 @@ internal sealed record CreateTimerAction(int Id, DateTimeOffset FireAt) : Orches
     public override string Describe() => $"CreateTimer {FireAt:O} (#{Id})";
 }
 
+internal sealed record SendEventAction(int Id, string InstanceId, string Name, string? Input) : OrchestratorAction(Id)
+{
+    public override string Describe() => $"SendEvent '{Name}' to instance '{InstanceId}' (#{Id})";
+}
+
 internal sealed record CreateSubOrchestrationAction(int Id, string Name, string InstanceId, string? Input) : OrchestratorAction(Id)
 {
     public override string Describe() => $"CallSubOrchestrator '{Name}' instance '{InstanceId}' (#{Id})";

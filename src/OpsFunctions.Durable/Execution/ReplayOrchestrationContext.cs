@@ -151,10 +151,17 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
     public override void ContinueAsNew(object? newInput = null, bool preserveUnprocessedEvents = true)
         => ContinueAsNewRequest = (_converter.Serialize(newInput), preserveUnprocessedEvents);
 
+    /// <remarks>
+    /// The event leaves in the commit of this episode, with an id derived from this execution and the send's task id, so
+    /// a redelivery is dropped by the receiver: it arrives exactly once. An instance that does not exist drops it.
+    /// </remarks>
     public override void SendEvent(string instanceId, string eventName, object payload)
-        => throw new NotSupportedException(
-            $"{nameof(TaskOrchestrationContext)}.{nameof(SendEvent)}: sending an event to another instance is not supported by the OpsFunctions engine yet; " +
-            "raise it from an activity through DurableTaskClient.RaiseEventAsync.");
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        var id = _nextTaskId++;
+        _unrecordedActions.Add(id, new SendEventAction(id, instanceId, eventName, _converter.Serialize(payload)));
+    }
 
     public override void SetCustomStatus(object? customStatus) => CustomStatus = _converter.Serialize(customStatus);
 

@@ -15,6 +15,7 @@ namespace OpsFunctions.Durable.History;
 [JsonDerivedType(typeof(TimerCreated), nameof(TimerCreated))]
 [JsonDerivedType(typeof(TimerFired), nameof(TimerFired))]
 [JsonDerivedType(typeof(EventRaised), nameof(EventRaised))]
+[JsonDerivedType(typeof(EventSent), nameof(EventSent))]
 [JsonDerivedType(typeof(SubOrchestrationInstanceCreated), nameof(SubOrchestrationInstanceCreated))]
 [JsonDerivedType(typeof(SubOrchestrationInstanceCompleted), nameof(SubOrchestrationInstanceCompleted))]
 [JsonDerivedType(typeof(SubOrchestrationInstanceFailed), nameof(SubOrchestrationInstanceFailed))]
@@ -80,6 +81,13 @@ public sealed record TimerFired(int TimerId, DateTimeOffset FireAt) : HistoryEve
 /// <param name="Name">Gets the event name.</param>
 /// <param name="Input">Gets the payload as JSON.</param>
 public sealed record EventRaised(string EventId, string Name, string? Input) : HistoryEvent;
+
+/// <summary>The orchestration sent an event to another instance; the event travels in the same commit.</summary>
+/// <param name="TaskId">Gets the task id the send took, so replay can match it.</param>
+/// <param name="InstanceId">Gets the receiving instance.</param>
+/// <param name="Name">Gets the event name.</param>
+/// <param name="Input">Gets the payload as JSON.</param>
+public sealed record EventSent(int TaskId, string InstanceId, string Name, string? Input) : HistoryEvent;
 
 /// <summary>A sub-orchestration was started.</summary>
 /// <param name="TaskId">Gets the task id.</param>

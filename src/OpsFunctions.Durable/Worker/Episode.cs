@@ -85,6 +85,13 @@ internal sealed class Episode
                     VisibleAt = timer.FireAt,
                 });
                 break;
+            case SendEventAction send:
+                Add(new EventSent(send.Id, send.InstanceId, send.Name, send.Input) { Timestamp = Now });
+                _messages.Add(new OrchestrationMessage(
+                    send.InstanceId,
+                    null,
+                    new EventRaised($"{Head.InstanceId}:{started.ExecutionId}:{send.Id}", send.Name, send.Input) { Timestamp = Now }));
+                break;
             case CreateSubOrchestrationAction sub:
                 Add(new SubOrchestrationInstanceCreated(sub.Id, sub.Name, sub.InstanceId, sub.Input) { Timestamp = Now });
                 var executionId = NewExecutionId();

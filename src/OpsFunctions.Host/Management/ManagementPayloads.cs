@@ -116,6 +116,11 @@ public static class ManagementPayloads
                     entry["Name"] = raised.Name;
                     AddOutput(entry, "Input", raised.Input, showOutput);
                     break;
+                case EventSent sent:
+                    entry["Name"] = sent.Name;
+                    entry["InstanceId"] = sent.InstanceId;
+                    AddOutput(entry, "Input", sent.Input, showOutput);
+                    break;
                 case SubOrchestrationInstanceCreated sub:
                     entry["FunctionName"] = sub.Name;
                     entry["InstanceId"] = sub.InstanceId;

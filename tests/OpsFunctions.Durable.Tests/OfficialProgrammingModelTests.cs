@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.Storage;
+using OpsFunctions.Testing.Hosting;
 using OpsFunctions.Testing.Samples;
 
 namespace OpsFunctions.Durable.Tests;
@@ -322,6 +323,44 @@ public sealed class OfficialProgrammingModelTests : OrchestrationTestBase
         var end = Assert.IsType<DurableTask.Core.History.ExecutionCompletedEvent>(history[^1]);
         Assert.Equal(DurableTask.Core.OrchestrationStatus.Completed, end.OrchestrationStatus);
         await Assert.ThrowsAsync<InstanceNotFoundException>(() => host.Client.GetOrchestrationHistoryAsync("nope", Cancellation));
+    }
+
+    [Fact]
+    public async Task DataConverter_RegisteredAsAService_CarriesEveryPayloadOfWorkerAndClient()
+    {
+        var converter = new MarkingConverter();
+        await using var host = await DurableTestHost.StartAsync(
+            tasks => tasks
+                .AddActivityFunc<string, string>("Echo", (_, input) => input)
+                .AddOrchestratorFunc<string, string>("Caller", (context, input) => context.CallActivityAsync<string>("Echo", input)),
+            options => options.ConfigureServices = services => services.AddSingleton<DataConverter>(converter),
+            Cancellation);
+
+        var result = await RunAsync(host, "Caller", "payload");
+
+        // Written by the client, read by the orchestrator, passed to the activity and back, read by the client.
+        Assert.Equal("payload", result.ReadOutputAs<string>());
+        Assert.Equal("\"payload\"|marked", result.SerializedOutput);
+        Assert.Equal("\"payload\"|marked", result.SerializedInput);
+        Assert.True(converter.Reads >= 4, $"{converter.Reads} reads");
+    }
+
+    /// <summary>A converter whose JSON is recognizable, to prove which converter wrote a payload.</summary>
+    private sealed class MarkingConverter : DataConverter
+    {
+        private const string Mark = "|marked";
+        private int _reads;
+
+        public int Reads => _reads;
+
+        public override string? Serialize(object? value)
+            => JsonDataConverter.Default.Serialize(value) is { } json ? json + Mark : null;
+
+        public override object? Deserialize(string? data, Type targetType)
+        {
+            Interlocked.Increment(ref _reads);
+            return JsonDataConverter.Default.Deserialize(data is not null && data.EndsWith(Mark, StringComparison.Ordinal) ? data[..^Mark.Length] : data, targetType);
+        }
     }
 
     private sealed class OutageException() : InvalidOperationException("the dependency is down");

@@ -237,6 +237,31 @@ public sealed class OfficialProgrammingModelTests : OrchestrationTestBase
     }
 
     [Fact]
+    public async Task SendEvent_RightBeforeCompletingOrContinuingAsNew_StillArrives()
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<string>("Receiver", async context =>
+                await context.WaitForExternalEvent<string>("go") + "," + await context.WaitForExternalEvent<string>("go"))
+            .AddOrchestratorFunc<int, string>("Sender", (context, round) =>
+            {
+                context.SendEvent("receiver", "go", $"round {round}");
+                if (round == 0)
+                {
+                    context.ContinueAsNew(1);
+                }
+
+                return Task.FromResult("done");
+            }));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Receiver", new StartOrchestrationOptions("receiver"), Cancellation);
+        await host.Client.WaitForInstanceStartAsync("receiver", cancellation: Cancellation);
+
+        await RunAsync(host, "Sender", 0);
+        var receiver = await host.Client.WaitForInstanceCompletionAsync("receiver", getInputsAndOutputs: true, Cancellation);
+
+        Assert.Equal("round 0,round 1", receiver.ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task Entities_FailTheOrchestrationNamingTheMember()
     {
         await using var host = await CreateSut(tasks => tasks

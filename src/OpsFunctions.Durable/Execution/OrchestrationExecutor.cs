@@ -53,7 +53,9 @@ internal sealed class OrchestrationExecutor
             consumed++;
         }
 
-        var actions = _outcome is null ? _context.TakeUnrecordedActions() : [];
+        // What the code scheduled on its way to completing or continuing as new still goes out: a fire-and-forget activity
+        // runs, an event sent just before returning arrives. A failed execution sends nothing more.
+        var actions = _outcome is not { Status: OrchestrationRuntimeStatus.Failed } ? _context.TakeUnrecordedActions() : [];
         return new EpisodeResult(
             actions,
             _outcome,

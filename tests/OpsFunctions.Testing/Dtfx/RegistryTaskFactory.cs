@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
 
-namespace OpsFunctions.Bench.Dtfx;
+namespace OpsFunctions.Testing.Dtfx;
 
 /// <summary>
 /// The official registry's tasks as an <see cref="IDurableTaskFactory"/>. The registry's own build of one

@@ -2,8 +2,9 @@ using DurableTask.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace OpsFunctions.Bench.Dtfx;
+namespace OpsFunctions.Testing.Dtfx;
 
 /// <summary>
 /// Gives the Durable Task Framework one registry orchestrator, wrapped by the official shim: a new orchestrator and shim
@@ -15,15 +16,15 @@ internal sealed class ShimOrchestrationCreator : ObjectCreator<TaskOrchestration
     private readonly IDurableTaskFactory _tasks;
     private readonly DurableTaskShimFactory _shims;
     private readonly IServiceProvider _services;
-    private readonly CompletionSignals _completions;
+    private readonly InstanceSignals _signals;
 
-    public ShimOrchestrationCreator(TaskName name, IDurableTaskFactory tasks, DurableTaskShimFactory shims, IServiceProvider services, CompletionSignals completions)
+    public ShimOrchestrationCreator(TaskName name, IDurableTaskFactory tasks, DurableTaskShimFactory shims, IServiceProvider services, InstanceSignals signals)
     {
         _name = name;
         _tasks = tasks;
         _shims = shims;
         _services = services;
-        _completions = completions;
+        _signals = signals;
 
         // Instances are started and activities called unversioned, as the official client and shim do by default.
         Name = name.Name;
@@ -32,11 +33,15 @@ internal sealed class ShimOrchestrationCreator : ObjectCreator<TaskOrchestration
 
     public override TaskOrchestration Create()
         => _tasks.TryCreateOrchestrator(_name, _services, out var orchestrator)
-            ? new SignalingOrchestration(_shims.CreateOrchestration(_name, orchestrator), _completions)
+            ? new SignalingOrchestration(_shims.CreateOrchestration(_name, orchestrator), _signals)
             : throw new InvalidOperationException($"no orchestrator '{_name}' in the registry");
 }
 
-/// <summary>Gives the Durable Task Framework one registry activity, wrapped by the official shim.</summary>
+/// <summary>
+/// Gives the Durable Task Framework one registry activity, wrapped by the official shim. Each run creates the activity
+/// in a service scope of its own, disposed when the run ends, as the official worker does: an activity's dependencies
+/// come from the host's service provider.
+/// </summary>
 internal sealed class ShimActivityCreator : ObjectCreator<TaskActivity>
 {
     private readonly TaskName _name;
@@ -54,8 +59,23 @@ internal sealed class ShimActivityCreator : ObjectCreator<TaskActivity>
         Version = string.Empty;
     }
 
-    public override TaskActivity Create()
-        => _tasks.TryCreateActivity(_name, _services, out var activity)
-            ? _shims.CreateActivity(_name, activity)
-            : throw new InvalidOperationException($"no activity '{_name}' in the registry");
+    public override TaskActivity Create() => new ScopedActivity(this);
+
+    private sealed class ScopedActivity(ShimActivityCreator creator) : TaskActivity
+    {
+        public override string Run(TaskContext context, string input)
+            => throw new NotSupportedException("The framework runs activities through RunAsync.");
+
+        public override async Task<string> RunAsync(TaskContext context, string input)
+        {
+            var scope = creator._services.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                var shim = creator._tasks.TryCreateActivity(creator._name, scope.ServiceProvider, out var activity)
+                    ? creator._shims.CreateActivity(creator._name, activity)
+                    : throw new InvalidOperationException($"no activity '{creator._name}' in the registry");
+                return await shim.RunAsync(context, input).ConfigureAwait(false);
+            }
+        }
+    }
 }

@@ -16,16 +16,8 @@ public sealed class OfficialBuilderTests
     [Fact]
     public async Task OfficialBuilders_UseAzureStorage_RunTheDocumentationsOrchestratorOnAzurite()
     {
-        var connectionString = await Azurite.EnsureStartedAsync();
         var hub = AzuriteTaskHubs.NewHubName();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddDurableTaskWorker(worker => worker
-            .AddTasks(tasks => tasks.AddOrchestrator<HelloCities>().AddActivity<SayHello>())
-            .UseAzureStorage(o => o.ConnectionString = connectionString, engine => engine.HubName = hub));
-        builder.Services.AddDurableTaskClient(client => client.UseAzureStorage(o => o.ConnectionString = connectionString));
-        using var host = builder.Build();
-        await host.StartAsync(Ct);
+        using var host = await StartAsync(hub, tasks => tasks.AddOrchestrator<HelloCities>().AddActivity<SayHello>());
         try
         {
             var client = host.Services.GetRequiredService<DurableTaskClient>();
@@ -42,5 +34,53 @@ public sealed class OfficialBuilderTests
             await host.StopAsync(CancellationToken.None);
             await ((AzureDurableStore)host.Services.GetRequiredService<IDurableStore>()).DeleteTaskHubAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task SendEvent_OnAzureStorage_ReachesTheOtherInstanceOnce()
+    {
+        using var host = await StartAsync(AzuriteTaskHubs.NewHubName(), tasks => tasks
+            .AddOrchestratorFunc<string>("Receiver", async context =>
+                await context.WaitForExternalEvent<string>("go") + "," + await context.WaitForExternalEvent<string>("go"))
+            .AddOrchestratorFunc<int, string>("Sender", (context, round) =>
+            {
+                context.SendEvent("receiver", "go", $"round {round}");
+                if (round == 0)
+                {
+                    context.ContinueAsNew(1);
+                }
+
+                return Task.FromResult("done");
+            }));
+        try
+        {
+            var client = host.Services.GetRequiredService<DurableTaskClient>();
+            await client.ScheduleNewOrchestrationInstanceAsync("Receiver", new StartOrchestrationOptions("receiver"), Ct);
+            await client.WaitForInstanceStartAsync("receiver", cancellation: Ct);
+            await client.ScheduleNewOrchestrationInstanceAsync("Sender", 0, new StartOrchestrationOptions("sender"), Ct);
+
+            var receiver = await client.WaitForInstanceCompletionAsync("receiver", getInputsAndOutputs: true, Ct);
+
+            Assert.Equal("round 0,round 1", receiver.ReadOutputAs<string>());
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+            await ((AzureDurableStore)host.Services.GetRequiredService<IDurableStore>()).DeleteTaskHubAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<IHost> StartAsync(string hub, Action<DurableTaskRegistry> tasks)
+    {
+        var connectionString = await Azurite.EnsureStartedAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddDurableTaskWorker(worker => worker
+            .AddTasks(tasks)
+            .UseAzureStorage(o => o.ConnectionString = connectionString, engine => engine.HubName = hub));
+        builder.Services.AddDurableTaskClient(client => client.UseAzureStorage(o => o.ConnectionString = connectionString));
+        var host = builder.Build();
+        await host.StartAsync(Ct);
+        return host;
     }
 }

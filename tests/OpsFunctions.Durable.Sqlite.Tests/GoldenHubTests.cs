@@ -68,16 +68,15 @@ public sealed class GoldenHubTests : IAsyncDisposable
         Assert.Null(failed.SerializedOutput);
         var failure = failed.FailureDetails;
         Assert.NotNull(failure);
-        Assert.Equal("OpsFunctions.Durable.TaskFailedException", failure.ErrorType);
+        Assert.Equal(typeof(TaskFailedException).FullName, failure.ErrorType);
         Assert.Equal("Task 'Explode' (#0) failed with an unhandled exception: boom: golden", failure.ErrorMessage);
         Assert.Contains("GoldenFailed.RunAsync", failure.StackTrace, StringComparison.Ordinal);
         Assert.Null(failure.Properties);
 
-        // The old exception type is gone: its recorded name resolves to no type, so the failure counts as caused by
-        // nothing, not even Exception. The current engine names the official type instead.
-        Assert.False(failure.IsCausedBy<Exception>());
-        Assert.False(failure.IsCausedBy<TaskFailedException>());
-        Assert.NotEqual(typeof(TaskFailedException).FullName, failure.ErrorType);
+        // The record names the engine's old OpsFunctions.Durable.TaskFailedException, which is gone: it reads as the
+        // official type, so the official IsCausedBy still recognizes it.
+        Assert.True(failure.IsCausedBy<Exception>());
+        Assert.True(failure.IsCausedBy<TaskFailedException>());
 
         var inner = failure.InnerFailure;
         Assert.NotNull(inner);

@@ -1,4 +1,5 @@
 using OpsFunctions.Durable.Execution;
+using OpsFunctions.Durable.History;
 
 namespace OpsFunctions.Durable.Tests;
 
@@ -38,6 +39,21 @@ public sealed class PayloadAndFailureTests
         Assert.True(underneath.IsCausedBy<InvalidOperationException>());
         Assert.True(underneath.IsCausedBy<SystemException>());
         Assert.False(underneath.IsCausedBy<TimeoutException>());
+    }
+
+    [Fact]
+    public void DeserializeEvent_FailureNamingTheEnginesOldTaskFailedException_ReadsAsTheOfficialType()
+    {
+        const string Json = """
+            {"type":"SubOrchestrationInstanceFailed","taskScheduledId":4,"failure":{"errorType":"System.InvalidOperationException","errorMessage":"outer",
+             "innerFailure":{"errorType":"OpsFunctions.Durable.TaskFailedException","errorMessage":"Task 'Charge' (#0) failed"}},"timestamp":"2026-01-05T08:00:00+00:00"}
+            """;
+
+        var failed = Assert.IsType<SubOrchestrationInstanceFailed>(HistorySerializer.DeserializeEvent(Json));
+
+        Assert.Equal(typeof(InvalidOperationException).FullName, failed.Failure.ErrorType);
+        Assert.Equal(typeof(TaskFailedException).FullName, failed.Failure.InnerFailure?.ErrorType);
+        Assert.True(failed.Failure.InnerFailure!.IsCausedBy<TaskFailedException>());
     }
 
     [Fact]

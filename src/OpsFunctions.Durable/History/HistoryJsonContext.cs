@@ -31,8 +31,8 @@ public static class HistorySerializer
     /// <param name="json">The JSON.</param>
     /// <returns>The event.</returns>
     public static HistoryEvent DeserializeEvent(string json)
-        => JsonSerializer.Deserialize(json, HistoryJsonContext.Default.HistoryEvent)
-            ?? throw new JsonException("A history event serialized as null.");
+        => LegacyFailures.Upgrade(JsonSerializer.Deserialize(json, HistoryJsonContext.Default.HistoryEvent)
+            ?? throw new JsonException("A history event serialized as null."));
 
     /// <summary>Serializes an orchestration message.</summary>
     /// <param name="message">The message.</param>
@@ -43,8 +43,12 @@ public static class HistorySerializer
     /// <param name="json">The JSON.</param>
     /// <returns>The message.</returns>
     public static OrchestrationMessage DeserializeOrchestrationMessage(string json)
-        => JsonSerializer.Deserialize(json, HistoryJsonContext.Default.OrchestrationMessage)
+    {
+        var message = JsonSerializer.Deserialize(json, HistoryJsonContext.Default.OrchestrationMessage)
             ?? throw new JsonException("An orchestration message serialized as null.");
+        var upgraded = LegacyFailures.Upgrade(message.Event);
+        return ReferenceEquals(upgraded, message.Event) ? message : message with { Event = upgraded };
+    }
 
     /// <summary>Serializes an activity message.</summary>
     /// <param name="message">The message.</param>
@@ -67,6 +71,6 @@ public static class HistorySerializer
     /// <param name="json">The JSON.</param>
     /// <returns>The failure.</returns>
     public static TaskFailureDetails DeserializeFailure(string json)
-        => JsonSerializer.Deserialize(json, HistoryJsonContext.Default.TaskFailureDetails)
-            ?? throw new JsonException("Failure details serialized as null.");
+        => LegacyFailures.Upgrade(JsonSerializer.Deserialize(json, HistoryJsonContext.Default.TaskFailureDetails)
+            ?? throw new JsonException("Failure details serialized as null."));
 }

@@ -16,7 +16,7 @@ public sealed partial class AzureDurableStore
         [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
 
     private static readonly string[] ColumnsWithoutPayloads =
-        ["Id", "Name", "ExecutionId", "Status", "CreatedAt", "LastUpdatedAt", "ParentInstanceId", "Failure", "FailureBlob", "HistoryCount", "Incarnation"];
+        ["Id", "Name", "ExecutionId", "Status", "CreatedAt", "LastUpdatedAt", "ParentInstanceId", "Tags", "Failure", "FailureBlob", "HistoryCount", "Incarnation"];
 
     /// <inheritdoc/>
     public async Task CreateInstanceAsync(InstanceRecord instance, OrchestrationMessage startMessage, CancellationToken cancellationToken)

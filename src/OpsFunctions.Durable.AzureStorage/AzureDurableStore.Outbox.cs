@@ -90,6 +90,7 @@ public sealed partial class AzureDurableStore
             LastUpdatedAt = now,
             Input = started.Input,
             ParentInstanceId = started.Parent?.InstanceId,
+            Tags = started.Tags,
         };
         var incarnation = Guid.NewGuid().ToString("N");
         var head = new InstanceHead(record with { Version = InstanceHead.FormatVersion(incarnation, 1) }, incarnation, 0, null, null, null);

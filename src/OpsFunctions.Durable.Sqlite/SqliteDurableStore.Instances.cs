@@ -244,15 +244,15 @@ public sealed partial class SqliteDurableStore
 
         Command("""
             INSERT INTO Instances (InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output,
-                CustomStatus, Failure, ParentInstanceId, Version, HistoryCount, LockToken, LockExpiresAt)
+                CustomStatus, Failure, ParentInstanceId, Version, HistoryCount, LockToken, LockExpiresAt, Tags)
             VALUES (@id, @name, @executionId, @status, @createdAt, @lastUpdatedAt, @input, @output,
-                @customStatus, @failure, @parentInstanceId, 1, 0, NULL, NULL)
+                @customStatus, @failure, @parentInstanceId, 1, 0, NULL, NULL, @tags)
             ON CONFLICT (InstanceId) DO UPDATE SET
                 Name = excluded.Name, ExecutionId = excluded.ExecutionId, Status = excluded.Status,
                 CreatedAt = excluded.CreatedAt, LastUpdatedAt = excluded.LastUpdatedAt, Input = excluded.Input,
                 Output = excluded.Output, CustomStatus = excluded.CustomStatus, Failure = excluded.Failure,
                 ParentInstanceId = excluded.ParentInstanceId, Version = Instances.Version + 1, HistoryCount = 0,
-                LockToken = NULL, LockExpiresAt = NULL
+                LockToken = NULL, LockExpiresAt = NULL, Tags = excluded.Tags
             """)
             .WithHead(instance with { Status = OrchestrationRuntimeStatus.Pending })
             .ExecuteNonQuery();

@@ -154,7 +154,7 @@ public sealed partial class SqliteDurableStore
         var updated = Command("""
             UPDATE Instances SET Name = @name, ExecutionId = @executionId, Status = @status, CreatedAt = @createdAt,
                 LastUpdatedAt = @lastUpdatedAt, Input = @input, Output = @output, CustomStatus = @customStatus,
-                Failure = @failure, ParentInstanceId = @parentInstanceId, Version = Version + 1,
+                Failure = @failure, ParentInstanceId = @parentInstanceId, Tags = @tags, Version = Version + 1,
                 HistoryCount = @historyCount, LockToken = NULL, LockExpiresAt = NULL
             WHERE InstanceId = @id AND Version = @version AND LockToken = @token
             """)
@@ -240,8 +240,8 @@ public sealed partial class SqliteDurableStore
 
             Command("""
                 INSERT INTO Instances (InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output,
-                    CustomStatus, Failure, ParentInstanceId, Version, HistoryCount, LockToken, LockExpiresAt)
-                VALUES (@id, @name, NULL, @status, @now, @now, @input, NULL, NULL, NULL, @parentInstanceId, 1, 0, NULL, NULL)
+                    CustomStatus, Failure, ParentInstanceId, Version, HistoryCount, LockToken, LockExpiresAt, Tags)
+                VALUES (@id, @name, NULL, @status, @now, @now, @input, NULL, NULL, NULL, @parentInstanceId, 1, 0, NULL, NULL, @tags)
                 """)
                 .With("@id", message.InstanceId)
                 .With("@name", started.Name)
@@ -249,6 +249,7 @@ public sealed partial class SqliteDurableStore
                 .With("@now", now)
                 .With("@input", started.Input)
                 .With("@parentInstanceId", started.Parent?.InstanceId)
+                .With("@tags", HistorySerializer.SerializeTags(started.Tags))
                 .ExecuteNonQuery();
         }
 

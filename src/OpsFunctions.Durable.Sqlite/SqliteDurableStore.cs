@@ -199,7 +199,26 @@ public sealed partial class SqliteDurableStore : IDurableStore
         Failure = reader.GetStringOrNull(first + 9) is { } failure ? HistorySerializer.DeserializeFailure(failure) : null,
         ParentInstanceId = reader.GetStringOrNull(first + 10),
         Version = FormatVersion(reader.GetInt64(first + 11)),
+        Tags = HistorySerializer.DeserializeTags(reader.GetStringOrNull(first + 12)),
     };
+
+    /// <summary>Brings a hub written by an earlier version up to the current columns; new columns are nullable.</summary>
+    private static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (var (table, column, add) in SqliteSchema.AddedColumns)
+        {
+            using var probe = connection.CreateCommand();
+            probe.Transaction = transaction;
+            probe.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if (probe.ExecuteScalar() is 0L)
+            {
+                using var alter = connection.CreateCommand();
+                alter.Transaction = transaction;
+                alter.CommandText = add;
+                alter.ExecuteNonQuery();
+            }
+        }
+    }
 
     private static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
 
@@ -240,6 +259,7 @@ public sealed partial class SqliteDurableStore : IDurableStore
                 command.Transaction = transaction;
                 command.CommandText = SqliteSchema.Create;
                 command.ExecuteNonQuery();
+                AddMissingColumns(connection, transaction);
                 transaction.Commit();
             }
 

@@ -29,7 +29,8 @@ internal static class SqliteExtensions
             .With("@output", head.Output)
             .With("@customStatus", head.CustomStatus)
             .With("@failure", head.Failure is { } failure ? HistorySerializer.Serialize(failure) : null)
-            .With("@parentInstanceId", head.ParentInstanceId);
+            .With("@parentInstanceId", head.ParentInstanceId)
+            .With("@tags", HistorySerializer.SerializeTags(head.Tags));
 
     /// <summary>Reads a nullable text column.</summary>
     public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal)

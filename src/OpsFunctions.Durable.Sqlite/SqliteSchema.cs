@@ -22,7 +22,8 @@ internal static class SqliteSchema
             Version INTEGER NOT NULL,
             HistoryCount INTEGER NOT NULL,
             LockToken TEXT NULL,
-            LockExpiresAt INTEGER NULL);
+            LockExpiresAt INTEGER NULL,
+            Tags TEXT NULL);
         CREATE INDEX IF NOT EXISTS IX_Instances_CreatedAt ON Instances (CreatedAt, InstanceId);
         CREATE INDEX IF NOT EXISTS IX_Instances_Status ON Instances (Status);
         -- Locks come and go with every episode; an index on their expiry cost a fifth of the write throughput.
@@ -55,15 +56,21 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS IX_ActivityMessages_InstanceId ON ActivityMessages (InstanceId);
         """;
 
+    /// <summary>Columns added since hubs were first written, each with the statement that adds it to an older hub.</summary>
+    public static readonly IReadOnlyList<(string Table, string Column, string Add)> AddedColumns =
+    [
+        ("Instances", "Tags", "ALTER TABLE Instances ADD COLUMN Tags TEXT NULL"),
+    ];
+
     /// <summary>The head columns, in the order <see cref="SqliteDurableStore"/> reads them.</summary>
     public const string HeadColumns =
-        "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output, CustomStatus, Failure, ParentInstanceId, Version";
+        "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, Input, Output, CustomStatus, Failure, ParentInstanceId, Version, Tags";
 
     /// <summary>The head columns of the instance row aliased <c>i</c>, for joins.</summary>
     public const string JoinedHeadColumns =
-        "i.InstanceId, i.Name, i.ExecutionId, i.Status, i.CreatedAt, i.LastUpdatedAt, i.Input, i.Output, i.CustomStatus, i.Failure, i.ParentInstanceId, i.Version";
+        "i.InstanceId, i.Name, i.ExecutionId, i.Status, i.CreatedAt, i.LastUpdatedAt, i.Input, i.Output, i.CustomStatus, i.Failure, i.ParentInstanceId, i.Version, i.Tags";
 
     /// <summary>The head columns with the payloads left out.</summary>
     public const string HeadColumnsWithoutPayloads =
-        "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, NULL, NULL, NULL, Failure, ParentInstanceId, Version";
+        "InstanceId, Name, ExecutionId, Status, CreatedAt, LastUpdatedAt, NULL, NULL, NULL, Failure, ParentInstanceId, Version, Tags";
 }

@@ -262,6 +262,38 @@ public sealed class OfficialProgrammingModelTests : OrchestrationTestBase
     }
 
     [Fact]
+    public async Task Tags_OfStartsAndCalls_AreKeptOnTheInstanceTheChildAndTheHistory()
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddActivityFunc<string, string>("Shout", (_, input) => input.ToUpperInvariant())
+            .AddOrchestratorFunc<string>("Child", context => Task.FromResult("child"))
+            .AddOrchestratorFunc<int, string>("Parent", async (context, round) =>
+            {
+                var shout = await context.CallActivityAsync<string>("Shout", "hi", new TaskOptions(tags: new Dictionary<string, string> { ["step"] = "shout" }));
+                await context.CallSubOrchestratorAsync<string>(
+                    "Child", options: new SubOrchestrationOptions(new TaskOptions(tags: new Dictionary<string, string> { ["step"] = "child" }), $"child-{round}"));
+                if (round == 0)
+                {
+                    context.ContinueAsNew(1);
+                }
+
+                return shout;
+            }));
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            "Parent", 0, new StartOrchestrationOptions("parent") { Tags = new Dictionary<string, string> { ["team"] = "payments" } }, Cancellation);
+        var parent = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Cancellation);
+        var history = await host.Client.GetOrchestrationHistoryAsync(id, Cancellation);
+
+        Assert.Equal("HI", parent.ReadOutputAs<string>());
+        Assert.Equal(new Dictionary<string, string> { ["team"] = "payments" }, parent.Tags);
+        Assert.Equal(new Dictionary<string, string> { ["step"] = "child" }, (await GetAsync(host, "child-1")).Tags);
+        Assert.Equal("shout", Assert.Single(history.OfType<DurableTask.Core.History.TaskScheduledEvent>()).Tags?["step"]);
+        Assert.Equal("payments", history.OfType<DurableTask.Core.History.ExecutionStartedEvent>().Single().Tags?["team"]);
+        Assert.Empty((await RunAsync(host, "Child")).Tags);
+    }
+
+    [Fact]
     public async Task Entities_FailTheOrchestrationNamingTheMember()
     {
         await using var host = await CreateSut(tasks => tasks

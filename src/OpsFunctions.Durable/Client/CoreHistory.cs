@@ -21,6 +21,7 @@ internal static class CoreHistory
             ExecutionStarted started => new Core.ExecutionStartedEvent(-1, started.Input)
             {
                 Name = started.Name,
+                Tags = Copy(started.Tags),
                 OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = started.ExecutionId },
                 ParentInstance = started.Parent is { } parent
                     ? new DurableTask.Core.ParentInstance
@@ -31,7 +32,7 @@ internal static class CoreHistory
                     }
                     : null,
             },
-            TaskScheduled scheduled => new Core.TaskScheduledEvent(scheduled.TaskId, scheduled.Name, version: null, scheduled.Input),
+            TaskScheduled scheduled => new Core.TaskScheduledEvent(scheduled.TaskId, scheduled.Name, version: null, scheduled.Input) { Tags = Copy(scheduled.Tags) },
             TaskCompleted completed => new Core.TaskCompletedEvent(-1, completed.TaskScheduledId, completed.Result),
             TaskFailed failed => new Core.TaskFailedEvent(-1, failed.TaskScheduledId, failed.Failure.ErrorMessage, details: null, ToCore(failed.Failure)),
             TimerCreated timer => new Core.TimerCreatedEvent(timer.TaskId, timer.FireAt.UtcDateTime),
@@ -61,6 +62,9 @@ internal static class CoreHistory
 
         return converted;
     }
+
+    private static Dictionary<string, string>? Copy(IReadOnlyDictionary<string, string>? tags)
+        => tags is null ? null : new Dictionary<string, string>(tags, StringComparer.Ordinal);
 
     private static FailureDetails ToCore(TaskFailureDetails details)
         => new(details.ErrorType, details.ErrorMessage, details.StackTrace, details.InnerFailure is { } inner ? ToCore(inner) : null, isNonRetriable: false);

@@ -18,6 +18,7 @@ namespace OpsFunctions.Durable.Client;
 /// </remarks>
 internal sealed class StoreDurableTaskClient : DurableTaskClient
 {
+    private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(1);
 
@@ -53,7 +54,8 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             await RefuseDedupedAsync(instanceId, dedupe, cancellation).ConfigureAwait(false);
         }
 
-        await StartAsync(orchestratorName.Name, instanceId, serializedInput, options?.StartAt, cancellation).ConfigureAwait(false);
+        var tags = options?.Tags is { Count: > 0 } given ? new Dictionary<string, string>(given, StringComparer.Ordinal) : null;
+        await StartAsync(orchestratorName.Name, instanceId, serializedInput, options?.StartAt, tags, cancellation).ConfigureAwait(false);
         return instanceId;
     }
 
@@ -73,11 +75,12 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         }
 
         var restartedId = restartWithNewInstanceId ? Guid.NewGuid().ToString("N") : instanceId;
-        await StartAsync(existing.Name, restartedId, existing.Input, startAt: null, cancellation).ConfigureAwait(false);
+        await StartAsync(existing.Name, restartedId, existing.Input, startAt: null, existing.Tags, cancellation).ConfigureAwait(false);
         return restartedId;
     }
 
-    private async Task StartAsync(string name, string instanceId, string? serializedInput, DateTimeOffset? startAt, CancellationToken cancellation)
+    private async Task StartAsync(
+        string name, string instanceId, string? serializedInput, DateTimeOffset? startAt, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellation)
     {
         var now = _timeProvider.GetUtcNow();
         var executionId = Guid.NewGuid().ToString("N");
@@ -87,9 +90,10 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             CreatedAt = now,
             LastUpdatedAt = now,
             Input = serializedInput,
+            Tags = tags,
         };
         var start = new OrchestrationMessage(
-            instanceId, executionId, new ExecutionStarted(name, executionId, serializedInput) { Timestamp = now, TraceParent = DurableTracing.CurrentTraceParent })
+            instanceId, executionId, new ExecutionStarted(name, executionId, serializedInput) { Timestamp = now, TraceParent = DurableTracing.CurrentTraceParent, Tags = tags })
         {
             VisibleAt = startAt,
         };
@@ -345,6 +349,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         SerializedOutput = includePayloads ? record.Output : null,
         SerializedCustomStatus = includePayloads ? record.CustomStatus : null,
         FailureDetails = record.Failure,
+        Tags = record.Tags ?? NoTags,
         DataConverter = _converter,
     };
 

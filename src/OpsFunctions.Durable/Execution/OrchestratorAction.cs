@@ -8,7 +8,7 @@ internal abstract record OrchestratorAction(int Id)
     public abstract string Describe();
 }
 
-internal sealed record ScheduleTaskAction(int Id, string Name, string? Input) : OrchestratorAction(Id)
+internal sealed record ScheduleTaskAction(int Id, string Name, string? Input, IReadOnlyDictionary<string, string>? Tags = null) : OrchestratorAction(Id)
 {
     public override string Describe() => $"CallActivity '{Name}' (#{Id})";
 }
@@ -23,7 +23,8 @@ internal sealed record SendEventAction(int Id, string InstanceId, string Name, s
     public override string Describe() => $"SendEvent '{Name}' to instance '{InstanceId}' (#{Id})";
 }
 
-internal sealed record CreateSubOrchestrationAction(int Id, string Name, string InstanceId, string? Input) : OrchestratorAction(Id)
+internal sealed record CreateSubOrchestrationAction(int Id, string Name, string InstanceId, string? Input, IReadOnlyDictionary<string, string>? Tags = null)
+    : OrchestratorAction(Id)
 {
     public override string Describe() => $"CallSubOrchestrator '{Name}' instance '{InstanceId}' (#{Id})";
 }

@@ -77,7 +77,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         return WithRetry(options, subOrchestration: false, () =>
         {
             var id = _nextTaskId++;
-            _unrecordedActions.Add(id, new ScheduleTaskAction(id, name.Name, serializedInput));
+            _unrecordedActions.Add(id, new ScheduleTaskAction(id, name.Name, serializedInput, TagsOf(options)));
             return Open<TResult>(id, name.Name);
         });
     }
@@ -90,7 +90,7 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
         {
             var id = _nextTaskId++;
             var instanceId = explicitInstanceId ?? $"{InstanceId}:{id:D4}";
-            _unrecordedActions.Add(id, new CreateSubOrchestrationAction(id, orchestratorName.Name, instanceId, serializedInput));
+            _unrecordedActions.Add(id, new CreateSubOrchestrationAction(id, orchestratorName.Name, instanceId, serializedInput, TagsOf(options)));
             return Open<TResult>(id, orchestratorName.Name);
         });
     }
@@ -286,6 +286,9 @@ internal sealed class ReplayOrchestrationContext : TaskOrchestrationContext
             }
         }
     }
+
+    private static Dictionary<string, string>? TagsOf(TaskOptions? options)
+        => options?.Tags is { Count: > 0 } tags ? new Dictionary<string, string>(tags, StringComparer.Ordinal) : null;
 
     private static Guid CreateNameBasedGuid(Guid namespaceId, string name)
     {

@@ -39,6 +39,9 @@ public sealed record OrchestratorStarted : HistoryEvent;
 /// <param name="Parent">Gets the parent, for a sub-orchestration.</param>
 public sealed record ExecutionStarted(string Name, string ExecutionId, string? Input, ParentInstance? Parent = null) : HistoryEvent
 {
+    /// <summary>Gets the tags the instance was started with.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
     /// <summary>Gets the W3C <c>traceparent</c> of the caller that started the instance, so its activities join that trace.</summary>
     public string? TraceParent { get; init; }
 }
@@ -54,7 +57,11 @@ public sealed record ParentInstance(string InstanceId, string ExecutionId, int T
 /// <param name="TaskId">Gets the task id.</param>
 /// <param name="Name">Gets the activity name.</param>
 /// <param name="Input">Gets the input as JSON.</param>
-public sealed record TaskScheduled(int TaskId, string Name, string? Input) : HistoryEvent;
+public sealed record TaskScheduled(int TaskId, string Name, string? Input) : HistoryEvent
+{
+    /// <summary>Gets the tags of the call's <c>TaskOptions</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}
 
 /// <summary>An activity returned.</summary>
 /// <param name="TaskScheduledId">Gets the task id.</param>
@@ -94,7 +101,11 @@ public sealed record EventSent(int TaskId, string InstanceId, string Name, strin
 /// <param name="Name">Gets the orchestrator name.</param>
 /// <param name="InstanceId">Gets the sub-orchestration's instance id.</param>
 /// <param name="Input">Gets the input as JSON.</param>
-public sealed record SubOrchestrationInstanceCreated(int TaskId, string Name, string InstanceId, string? Input) : HistoryEvent;
+public sealed record SubOrchestrationInstanceCreated(int TaskId, string Name, string InstanceId, string? Input) : HistoryEvent
+{
+    /// <summary>Gets the tags of the call's options, which the sub-orchestration starts with.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}
 
 /// <summary>A sub-orchestration completed.</summary>
 /// <param name="TaskScheduledId">Gets the task id.</param>

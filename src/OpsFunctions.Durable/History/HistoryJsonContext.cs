@@ -15,6 +15,7 @@ namespace OpsFunctions.Durable.History;
 [JsonSerializable(typeof(OrchestrationMessage))]
 [JsonSerializable(typeof(ActivityMessage))]
 [JsonSerializable(typeof(TaskFailureDetails))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 public sealed partial class HistoryJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -66,6 +67,18 @@ public static class HistorySerializer
     /// <param name="failure">The failure.</param>
     /// <returns>The JSON.</returns>
     public static string Serialize(TaskFailureDetails failure) => JsonSerializer.Serialize(failure, HistoryJsonContext.Default.TaskFailureDetails);
+
+    /// <summary>Serializes an instance's tags.</summary>
+    /// <param name="tags">The tags.</param>
+    /// <returns>The JSON, or <see langword="null"/> for no tags.</returns>
+    public static string? SerializeTags(IReadOnlyDictionary<string, string>? tags)
+        => tags is { Count: > 0 } ? JsonSerializer.Serialize(tags, HistoryJsonContext.Default.IReadOnlyDictionaryStringString) : null;
+
+    /// <summary>Deserializes an instance's tags.</summary>
+    /// <param name="json">The JSON, or <see langword="null"/>.</param>
+    /// <returns>The tags, or <see langword="null"/>.</returns>
+    public static IReadOnlyDictionary<string, string>? DeserializeTags(string? json)
+        => json is null ? null : JsonSerializer.Deserialize(json, HistoryJsonContext.Default.IReadOnlyDictionaryStringString);
 
     /// <summary>Deserializes failure details.</summary>
     /// <param name="json">The JSON.</param>

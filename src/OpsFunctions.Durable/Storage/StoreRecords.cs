@@ -36,6 +36,9 @@ public sealed record InstanceRecord(string InstanceId, string Name)
     /// <summary>Gets the parent instance id of a sub-orchestration.</summary>
     public string? ParentInstanceId { get; init; }
 
+    /// <summary>Gets the tags the instance was started with, kept across ContinueAsNew.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
     /// <summary>Gets the store's version of the head, changed by every commit; opaque to the engine.</summary>
     public string? Version { get; init; }
 }

@@ -75,7 +75,7 @@ internal sealed class Episode
         switch (action)
         {
             case ScheduleTaskAction task:
-                Add(new TaskScheduled(task.Id, task.Name, task.Input) { Timestamp = Now });
+                Add(new TaskScheduled(task.Id, task.Name, task.Input) { Timestamp = Now, Tags = task.Tags });
                 _activities.Add(new ActivityMessage(Head.InstanceId, started.ExecutionId, task.Id, task.Name, task.Input) { TraceParent = started.TraceParent });
                 break;
             case CreateTimerAction timer:
@@ -93,7 +93,7 @@ internal sealed class Episode
                     new EventRaised($"{Head.InstanceId}:{started.ExecutionId}:{send.Id}", send.Name, send.Input) { Timestamp = Now }));
                 break;
             case CreateSubOrchestrationAction sub:
-                Add(new SubOrchestrationInstanceCreated(sub.Id, sub.Name, sub.InstanceId, sub.Input) { Timestamp = Now });
+                Add(new SubOrchestrationInstanceCreated(sub.Id, sub.Name, sub.InstanceId, sub.Input) { Timestamp = Now, Tags = sub.Tags });
                 var executionId = NewExecutionId();
                 _messages.Add(new OrchestrationMessage(
                     sub.InstanceId,
@@ -102,6 +102,7 @@ internal sealed class Episode
                     {
                         Timestamp = Now,
                         TraceParent = started.TraceParent,
+                        Tags = sub.Tags,
                     }));
                 break;
         }
@@ -119,7 +120,7 @@ internal sealed class Episode
         {
             var executionId = NewExecutionId();
             _messages.Add(new OrchestrationMessage(
-                Head.InstanceId, executionId, new ExecutionStarted(started.Name, executionId, outcome.Output, started.Parent) { Timestamp = Now, TraceParent = started.TraceParent }));
+                Head.InstanceId, executionId, new ExecutionStarted(started.Name, executionId, outcome.Output, started.Parent) { Timestamp = Now, TraceParent = started.TraceParent, Tags = started.Tags }));
             foreach (var carried in outcome.CarriedEvents)
             {
                 _messages.Add(new OrchestrationMessage(Head.InstanceId, null, carried));
@@ -171,6 +172,7 @@ internal sealed class Episode
             ExecutionId = started?.ExecutionId ?? Head.ExecutionId,
             Input = started?.Input ?? Head.Input,
             ParentInstanceId = started?.Parent?.InstanceId ?? Head.ParentInstanceId,
+            Tags = started is null ? Head.Tags : started.Tags,
             Status = status,
             Output = _endStatus is null ? Head.Output : _output,
             Failure = _endStatus is null ? Head.Failure : _failure,

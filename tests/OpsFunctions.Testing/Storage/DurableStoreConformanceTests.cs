@@ -122,6 +122,23 @@ public abstract partial class DurableStoreConformanceTests
     }
 
     [Fact]
+    public async Task CreateInstance_WithTags_KeepsThemThroughCommitsWithOrWithoutPayloads()
+    {
+        await using var store = await CreateSutAsync();
+        var tags = new Dictionary<string, string> { ["team"] = "payments", ["ticket"] = "OPS-42" };
+        await store.CreateInstanceAsync(NewInstance("a", "\"input\"") with { Tags = tags }, StartMessage("a", "\"input\""), Ct);
+
+        var item = await LockAsync(store);
+        await store.CompleteOrchestrationAsync(item, Commit(item, OrchestrationRuntimeStatus.Running), Ct);
+
+        Assert.Equal(tags, (await store.GetInstanceAsync("a", includePayloads: true, Ct))!.Tags);
+        Assert.Equal(tags, (await store.GetInstanceAsync("a", includePayloads: false, Ct))!.Tags);
+        Assert.Equal(tags, Assert.Single((await store.QueryInstancesAsync(new InstanceFilter(), Ct)).Instances).Tags);
+        await CreateAsync(store, "b");
+        Assert.Null((await store.GetInstanceAsync("b", includePayloads: true, Ct))!.Tags);
+    }
+
+    [Fact]
     public async Task GetInstance_UnknownId_ReturnsNull()
     {
         await using var store = await CreateSutAsync();

@@ -54,6 +54,41 @@ public sealed class LifecycleTests : OrchestrationTestBase
         Assert.Equal("carried", result.ReadOutputAs<string>());
     }
 
+    [Theory]
+    [InlineData(true, "carried")]
+    [InlineData(false, "timed out")]
+    public async Task ContinueAsNewOptions_PreserveUnprocessedEvents_DecidesWhetherTheEventCarriesOver(bool preserve, string expected)
+    {
+        await using var host = await CreateSut(tasks => tasks
+            .AddOrchestratorFunc<int, string>("Drain", async (context, generation) =>
+            {
+                if (generation == 0)
+                {
+                    await context.CreateTimer(TimeSpan.FromMinutes(1), CancellationToken.None);
+                    context.ContinueAsNew(new ContinueAsNewOptions { NewInput = 1, PreserveUnprocessedEvents = preserve });
+                    return "first";
+                }
+
+                try
+                {
+                    return await context.WaitForExternalEvent<string>("Work", TimeSpan.FromMinutes(5));
+                }
+                catch (TaskCanceledException)
+                {
+                    return "timed out";
+                }
+            }));
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Drain", 0, cancellation: Cancellation);
+        await host.WaitForIdleAsync(Cancellation);
+        await host.Client.RaiseEventAsync(id, "Work", "carried", Cancellation);
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(1), Cancellation);
+        await host.AdvanceTimeAsync(TimeSpan.FromMinutes(5), Cancellation);
+
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, true, Cancellation);
+        Assert.Equal(expected, result.ReadOutputAs<string>());
+    }
+
     [Fact]
     public async Task TerminateInstanceAsync_Running_EndsTerminatedWithOutput()
     {

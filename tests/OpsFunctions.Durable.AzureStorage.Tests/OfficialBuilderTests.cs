@@ -39,29 +39,17 @@ public sealed class OfficialBuilderTests
     [Fact]
     public async Task SendEvent_OnAzureStorage_ReachesTheOtherInstanceOnce()
     {
-        using var host = await StartAsync(AzuriteTaskHubs.NewHubName(), tasks => tasks
-            .AddOrchestratorFunc<string>("Receiver", async context =>
-                await context.WaitForExternalEvent<string>("go") + "," + await context.WaitForExternalEvent<string>("go"))
-            .AddOrchestratorFunc<int, string>("Sender", (context, round) =>
-            {
-                context.SendEvent("receiver", "go", $"round {round}");
-                if (round == 0)
-                {
-                    context.ContinueAsNew(1);
-                }
-
-                return Task.FromResult("done");
-            }));
+        using var host = await StartAsync(AzuriteTaskHubs.NewHubName(), tasks => tasks.AddLastWordSender());
         try
         {
             var client = host.Services.GetRequiredService<DurableTaskClient>();
-            await client.ScheduleNewOrchestrationInstanceAsync("Receiver", new StartOrchestrationOptions("receiver"), Ct);
-            await client.WaitForInstanceStartAsync("receiver", cancellation: Ct);
+            await client.ScheduleNewOrchestrationInstanceAsync("Receiver", new StartOrchestrationOptions(LastWordSender.ReceiverId), Ct);
+            await client.WaitForInstanceStartAsync(LastWordSender.ReceiverId, cancellation: Ct);
             await client.ScheduleNewOrchestrationInstanceAsync("Sender", 0, new StartOrchestrationOptions("sender"), Ct);
 
-            var receiver = await client.WaitForInstanceCompletionAsync("receiver", getInputsAndOutputs: true, Ct);
+            var receiver = await client.WaitForInstanceCompletionAsync(LastWordSender.ReceiverId, getInputsAndOutputs: true, Ct);
 
-            Assert.Equal("round 0,round 1", receiver.ReadOutputAs<string>());
+            Assert.Equal(LastWordSender.ExpectedOutput, receiver.ReadOutputAs<string>());
         }
         finally
         {

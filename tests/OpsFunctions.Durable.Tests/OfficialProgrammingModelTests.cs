@@ -239,26 +239,14 @@ public sealed class OfficialProgrammingModelTests : OrchestrationTestBase
     [Fact]
     public async Task SendEvent_RightBeforeCompletingOrContinuingAsNew_StillArrives()
     {
-        await using var host = await CreateSut(tasks => tasks
-            .AddOrchestratorFunc<string>("Receiver", async context =>
-                await context.WaitForExternalEvent<string>("go") + "," + await context.WaitForExternalEvent<string>("go"))
-            .AddOrchestratorFunc<int, string>("Sender", (context, round) =>
-            {
-                context.SendEvent("receiver", "go", $"round {round}");
-                if (round == 0)
-                {
-                    context.ContinueAsNew(1);
-                }
-
-                return Task.FromResult("done");
-            }));
-        await host.Client.ScheduleNewOrchestrationInstanceAsync("Receiver", new StartOrchestrationOptions("receiver"), Cancellation);
-        await host.Client.WaitForInstanceStartAsync("receiver", cancellation: Cancellation);
+        await using var host = await CreateSut(tasks => tasks.AddLastWordSender());
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Receiver", new StartOrchestrationOptions(LastWordSender.ReceiverId), Cancellation);
+        await host.Client.WaitForInstanceStartAsync(LastWordSender.ReceiverId, cancellation: Cancellation);
 
         await RunAsync(host, "Sender", 0);
-        var receiver = await host.Client.WaitForInstanceCompletionAsync("receiver", getInputsAndOutputs: true, Cancellation);
+        var receiver = await host.Client.WaitForInstanceCompletionAsync(LastWordSender.ReceiverId, getInputsAndOutputs: true, Cancellation);
 
-        Assert.Equal("round 0,round 1", receiver.ReadOutputAs<string>());
+        Assert.Equal(LastWordSender.ExpectedOutput, receiver.ReadOutputAs<string>());
     }
 
     [Fact]

@@ -15,6 +15,21 @@ public sealed class WebhookTests
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("GitHub")]
+    [InlineData("Alertmanager")]
+    [InlineData("Deployments")]
+    public async Task StartAsync_TriggerNamingAnUnregisteredOrchestrator_FailsNamingTheSetting(string section)
+    {
+        var settings = RunningHost.DefaultSettings();
+        settings[$"{section}:Orchestrator"] = "NoSuchWorkflow";
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => RunningHost.StartAsync(settings, cancellationToken: Cancellation));
+
+        Assert.Contains($"{section}:Orchestrator 'NoSuchWorkflow' is not registered in this host.", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Deployment_ValidBodyAndFunctionKey_StartsTheOrchestration()
     {

@@ -35,10 +35,18 @@ public static class WebhookEndpoints
         services.AddOptions<GitHubOptions>().BindConfiguration(GitHubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AlertmanagerOptions>().BindConfiguration(AlertmanagerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeploymentOptions>().BindConfiguration(DeploymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        AddRegisteredOrchestratorCheck<GitHubOptions>(services, GitHubOptions.Section, o => o.Orchestrator);
+        AddRegisteredOrchestratorCheck<AlertmanagerOptions>(services, AlertmanagerOptions.Section, o => o.Orchestrator);
+        AddRegisteredOrchestratorCheck<DeploymentOptions>(services, DeploymentOptions.Section, o => o.Orchestrator);
         services.AddSingleton<OnceGate>();
         services.AddSingleton<WebhookStarter>();
         return services;
     }
+
+    private static void AddRegisteredOrchestratorCheck<TOptions>(IServiceCollection services, string section, Func<TOptions, string> orchestrator)
+        where TOptions : class
+        => services.AddSingleton<IValidateOptions<TOptions>>(sp => new RegisteredOrchestratorValidator<TOptions>(
+            sp.GetRequiredService<DurableTaskRegistry>(), section, orchestrator));
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Host.Durability;
 using OpsFunctions.Host.Hosting;
@@ -15,7 +14,7 @@ public sealed record WebhookAccepted(string Id, bool Duplicate);
 /// Starts the orchestration a trigger maps to, at most once per delivery id within the idempotency window.
 /// </summary>
 public sealed partial class WebhookStarter(
-    DurableTaskClient client, OnceGate gate, DurableTaskRegistry registry, IOptions<WebhookLimits> limits, ILogger<WebhookStarter> logger)
+    DurableTaskClient client, OnceGate gate, IOptions<WebhookLimits> limits, ILogger<WebhookStarter> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const int MaxDeliveryIdLength = 200;
@@ -23,14 +22,7 @@ public sealed partial class WebhookStarter(
     public async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> StartAsync(
         string route, string orchestrator, JsonNode? input, string? deliveryId, CancellationToken cancellationToken)
     {
-        if (!registry.HasOrchestrator(orchestrator))
-        {
-            return Problems.Status(
-                StatusCodes.Status503ServiceUnavailable,
-                "Not configured",
-                $"The '{route}' trigger starts orchestrator '{orchestrator}', which is not registered in this host.");
-        }
-
+        // The orchestrator a trigger starts was checked against the registry at start-up (RegisteredOrchestratorValidator).
         var instanceId = $"{route}-{Guid.NewGuid():N}";
         if (deliveryId is not null)
         {

@@ -34,7 +34,7 @@ internal sealed record InstanceHead(
     /// <summary>Formats the version the engine sees.</summary>
     public static string FormatVersion(string incarnation, long sequence) => $"{incarnation}.{sequence}";
 
-    public bool IsEnded => Record.Status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+    public bool IsEnded => Record.Status.HasEnded();
 
     /// <summary>Builds the row, moving payloads over the property limit to blobs.</summary>
     public async Task<TableEntity> ToEntityAsync(PayloadStore payloads, CancellationToken cancellationToken)

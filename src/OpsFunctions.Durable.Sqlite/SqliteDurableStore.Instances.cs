@@ -234,7 +234,7 @@ public sealed partial class SqliteDurableStore
         if (existing is long status)
         {
             var current = (OrchestrationRuntimeStatus)status;
-            if (current is not (OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated))
+            if (!current.HasEnded())
             {
                 throw new InstanceAlreadyExistsException(id, current);
             }
@@ -269,7 +269,7 @@ public sealed partial class SqliteDurableStore
         }
 
         var current = (OrchestrationRuntimeStatus)status;
-        if (!HasEnded(current))
+        if (!current.HasEnded())
         {
             InsertOrchestrationMessage(message, Now());
         }

@@ -226,10 +226,6 @@ public sealed partial class SqliteDurableStore : IDurableStore
 
     private static long ParseId(string messageId) => long.Parse(messageId, NumberStyles.None, CultureInfo.InvariantCulture);
 
-    private static bool HasEnded(OrchestrationRuntimeStatus status) => status is OrchestrationRuntimeStatus.Completed
-        or OrchestrationRuntimeStatus.Failed
-        or OrchestrationRuntimeStatus.Terminated;
-
     private long Now() => _timeProvider.GetUtcNow().UtcTicks;
 
     private void Initialize()

@@ -1,4 +1,5 @@
 using DurableTask.Core;
+using OpsFunctions.Durable.Execution;
 using OpsFunctions.Durable.History;
 using Core = DurableTask.Core.History;
 
@@ -34,7 +35,7 @@ internal static class CoreHistory
             },
             TaskScheduled scheduled => new Core.TaskScheduledEvent(scheduled.TaskId, scheduled.Name, version: null, scheduled.Input) { Tags = Copy(scheduled.Tags) },
             TaskCompleted completed => new Core.TaskCompletedEvent(-1, completed.TaskScheduledId, completed.Result),
-            TaskFailed failed => new Core.TaskFailedEvent(-1, failed.TaskScheduledId, failed.Failure.ErrorMessage, details: null, ToCore(failed.Failure)),
+            TaskFailed failed => new Core.TaskFailedEvent(-1, failed.TaskScheduledId, failed.Failure.ErrorMessage, details: null, Failures.ToCore(failed.Failure)),
             TimerCreated timer => new Core.TimerCreatedEvent(timer.TaskId, timer.FireAt.UtcDateTime),
             TimerFired fired => new Core.TimerFiredEvent(-1, fired.FireAt.UtcDateTime) { TimerId = fired.TimerId },
             EventRaised raised => new Core.EventRaisedEvent(-1, raised.Input) { Name = raised.Name },
@@ -47,12 +48,12 @@ internal static class CoreHistory
             },
             SubOrchestrationInstanceCompleted completed => new Core.SubOrchestrationInstanceCompletedEvent(-1, completed.TaskScheduledId, completed.Result),
             SubOrchestrationInstanceFailed failed => new Core.SubOrchestrationInstanceFailedEvent(
-                -1, failed.TaskScheduledId, failed.Failure.ErrorMessage, details: null, ToCore(failed.Failure)),
+                -1, failed.TaskScheduledId, failed.Failure.ErrorMessage, details: null, Failures.ToCore(failed.Failure)),
             ExecutionSuspended suspended => new Core.ExecutionSuspendedEvent(-1, suspended.Reason),
             ExecutionResumed resumed => new Core.ExecutionResumedEvent(-1, resumed.Reason),
             ExecutionTerminated terminated => new Core.ExecutionTerminatedEvent(-1, terminated.Output),
             ExecutionCompleted completed => new Core.ExecutionCompletedEvent(
-                -1, completed.Result, (OrchestrationStatus)(int)completed.Status, completed.Failure is { } failure ? ToCore(failure) : null),
+                -1, completed.Result, (OrchestrationStatus)(int)completed.Status, completed.Failure is { } failure ? Failures.ToCore(failure) : null),
             _ => null,
         };
         if (converted is not null)
@@ -65,7 +66,4 @@ internal static class CoreHistory
 
     private static Dictionary<string, string>? Copy(IReadOnlyDictionary<string, string>? tags)
         => tags is null ? null : new Dictionary<string, string>(tags, StringComparer.Ordinal);
-
-    private static FailureDetails ToCore(TaskFailureDetails details)
-        => new(details.ErrorType, details.ErrorMessage, details.StackTrace, details.InnerFailure is { } inner ? ToCore(inner) : null, isNonRetriable: false);
 }

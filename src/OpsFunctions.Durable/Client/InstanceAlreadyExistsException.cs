@@ -51,10 +51,7 @@ public sealed class InstanceAlreadyExistsException : OrchestrationAlreadyExistsE
     /// <summary>Gets the status of the existing instance.</summary>
     public OrchestrationRuntimeStatus Status { get; }
 
-    private static string Describe(string instanceId, OrchestrationRuntimeStatus status) => status switch
-    {
-        OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated
-            => $"An orchestration with instance id '{instanceId}' already exists and is {status}, a status the start's dedupe statuses exclude.",
-        _ => $"An orchestration with instance id '{instanceId}' already exists and is {status}; it must end before the id can be reused.",
-    };
+    private static string Describe(string instanceId, OrchestrationRuntimeStatus status) => status.HasEnded()
+        ? $"An orchestration with instance id '{instanceId}' already exists and is {status}, a status the start's dedupe statuses exclude."
+        : $"An orchestration with instance id '{instanceId}' already exists and is {status}; it must end before the id can be reused.";
 }

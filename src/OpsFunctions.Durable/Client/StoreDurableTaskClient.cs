@@ -68,7 +68,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
         var existing = await _store.GetInstanceAsync(instanceId, includePayloads: true, cancellation).ConfigureAwait(false)
             ?? throw new InstanceNotFoundException(instanceId);
-        if (!restartWithNewInstanceId && !IsEnded(existing.Status))
+        if (!restartWithNewInstanceId && !existing.Status.HasEnded())
         {
             throw new InvalidOperationException(
                 $"Instance '{instanceId}' is {existing.Status}: terminate it before restarting it under the same id, or restart it with a new id.");
@@ -203,7 +203,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
         do
         {
             var page = await _store.QueryInstancesAsync(matching with { ContinuationToken = continuation }, cancellation).ConfigureAwait(false);
-            foreach (var instance in page.Instances.Where(i => IsEnded(i.Status)))
+            foreach (var instance in page.Instances.Where(i => i.Status.HasEnded()))
             {
                 purged += await PurgeChildAsync(instance.InstanceId, options, cancellation).ConfigureAwait(false);
             }
@@ -227,9 +227,6 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private static bool IsEnded(OrchestrationRuntimeStatus status)
-        => status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
 
     /// <summary>The sub-orchestrations the current execution started, from its history.</summary>
     private async Task<List<string>> ChildrenAsync(string instanceId, CancellationToken cancellation)
@@ -286,7 +283,7 @@ internal sealed class StoreDurableTaskClient : DurableTaskClient
             throw new InstanceNotFoundException(instanceId);
         }
 
-        if (status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+        if (status.Value.HasEnded())
         {
             throw new InvalidOperationException($"Cannot {action} instance '{instanceId}': it has already ended ({status}).");
         }

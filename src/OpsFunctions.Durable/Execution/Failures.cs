@@ -36,15 +36,12 @@ internal static class Failures
     /// failure from DurableTask.Core's own task or sub-orchestration exception, as Durable Functions passes it.
     /// </summary>
     public static Exception ToCoreException(TaskFailedException failure, bool subOrchestration)
-    {
-        var details = ToCore(failure.FailureDetails);
-        Exception exception = subOrchestration
-            ? new CoreSubOrchestrationFailedException(failure.Message, failure) { FailureDetails = details }
-            : new CoreTaskFailedException(failure.Message, failure) { FailureDetails = details };
-        return exception;
-    }
+        => subOrchestration
+            ? new CoreSubOrchestrationFailedException(failure.Message, failure) { FailureDetails = ToCore(failure.FailureDetails) }
+            : new CoreTaskFailedException(failure.Message, failure) { FailureDetails = ToCore(failure.FailureDetails) };
 
-    private static CoreFailureDetails ToCore(TaskFailureDetails details)
+    /// <summary>The same failure in DurableTask.Core's shape, its inner chain included.</summary>
+    public static CoreFailureDetails ToCore(TaskFailureDetails details)
         => new(
             details.ErrorType,
             details.ErrorMessage,

@@ -1,10 +1,10 @@
-using OpsFunctions.Durable.Execution;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Diagnostics;
+using OpsFunctions.Durable.Execution;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 

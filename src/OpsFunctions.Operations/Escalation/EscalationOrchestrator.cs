@@ -1,5 +1,5 @@
-using Microsoft.DurableTask;
 using System.Globalization;
+using Microsoft.DurableTask;
 using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Escalation;

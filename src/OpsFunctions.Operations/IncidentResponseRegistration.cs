@@ -29,10 +29,9 @@ public static class IncidentResponseRegistration
     }
 
     /// <summary>
-    /// Binds <c>Escalation</c> (<see cref="EscalationOptions"/>) and <c>Incidents</c> (<see cref="IncidentRoutingOptions"/>)
-    /// with validation at start-up, and adds the policy selector. The host adds the ports:
-    /// <see cref="IIncidentNotifier"/>, <see cref="IIncidentStore"/> and, optionally, <see cref="IDiagnosticsRunner"/>
-    /// and <see cref="IActionLinks"/>.
+    /// Binds <c>Escalation</c> (<see cref="EscalationOptions"/>), <c>Incidents</c> (<see cref="IncidentRoutingOptions"/>)
+    /// and <c>Incidents:Diagnostics</c> with validation at start-up, and adds the notification channels and diagnostics
+    /// clients the activities call. The host adds <see cref="IIncidentStore"/> and, optionally, <see cref="IActionLinks"/>.
     /// </summary>
     public static IServiceCollection AddIncidentResponse(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,6 +42,8 @@ public static class IncidentResponseRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EscalationOptions>, EscalationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IncidentRoutingOptions>, IncidentRoutingOptionsValidator>());
         services.TryAddSingleton<EscalationPolicySelector>();
+        services.AddOpsIntegrations(configuration);
+        services.AddIncidentDiagnostics(configuration);
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

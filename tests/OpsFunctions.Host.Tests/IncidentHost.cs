@@ -161,6 +161,10 @@ public sealed class IncidentHost : IAsyncDisposable
             $"the record of {id}");
 
     /// <summary>Waits until a receiver recorded a request whose path ends with <paramref name="path"/> and body contains <paramref name="text"/>.</summary>
+    /// <summary>The URL of the link labelled <paramref name="label"/> in a generic webhook's JSON.</summary>
+    public static string Link(RecordedRequest hook, string label)
+        => hook.Json["links"]!.AsArray().Single(l => l!["label"]!.GetValue<string>() == label)!["url"]!.GetValue<string>();
+
     public Task<RecordedRequest> WaitForRequestAsync(string path, string text)
         => Eventually.ReturnsAsync(
             () => Task.FromResult(Receiver.Requests.FirstOrDefault(r => r.Path.EndsWith(path, StringComparison.Ordinal) && r.BodyText.Contains(text, StringComparison.Ordinal))),

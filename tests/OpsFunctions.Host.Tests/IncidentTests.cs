@@ -36,7 +36,7 @@ public sealed class IncidentTests
         var record = await incidents.WaitForRecordAsync(id, r => r.EscalationLevel == 1);
         Assert.Equal((IncidentState.Open, Severity.Critical, "checkout", IncidentSources.Alertmanager), (record.State, record.Severity, record.Service, record.Source));
         Assert.Equal($"opsfunctions-{id}", page.Json["dedup_key"]!.GetValue<string>());
-        Assert.Contains("/api/approvals/", hook.Json["links"]!["acknowledge"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("/api/approvals/", IncidentHost.Link(hook, "Acknowledge"), StringComparison.Ordinal);
         Assert.Equal(1, await incidents.CountIncidentsAsync());
         var timeline = await incidents.Store.GetTimelineAsync(id, Cancellation);
         Assert.DoesNotContain(timeline, e => e.Text.Contains(IncidentHost.PagerDutyKey, StringComparison.Ordinal) || e.Text.Contains("/hook", StringComparison.Ordinal));
@@ -229,7 +229,7 @@ public sealed class IncidentTests
         await using var incidents = await IncidentHost.StartAsync();
         var id = (await incidents.PostAlertsAsync(IncidentHost.Alerts("group-link"))).Body!["id"]!.GetValue<string>();
         var hook = await incidents.WaitForRequestAsync("/hook", "incident.triggered");
-        var link = hook.Json["links"]!["acknowledge"]!.GetValue<string>();
+        var link = IncidentHost.Link(hook, "Acknowledge");
 
         using var preview = await incidents.Host.Http.GetAsync(link, Cancellation);
         using var redeemed = await RedeemAsync(incidents, link);
@@ -246,8 +246,8 @@ public sealed class IncidentTests
         await using var incidents = await IncidentHost.StartAsync();
         var a = (await incidents.PostAlertsAsync(IncidentHost.Alerts("group-a"))).Body!["id"]!.GetValue<string>();
         var b = (await incidents.PostAlertsAsync(IncidentHost.Alerts("group-b"))).Body!["id"]!.GetValue<string>();
-        var hook = await incidents.WaitForRequestAsync("/hook", $"\"incidentId\":\"{a}\"");
-        var link = hook.Json["links"]!["acknowledge"]!.GetValue<string>();
+        var hook = await incidents.WaitForRequestAsync("/hook", $"\"correlation\":\"{a}\"");
+        var link = IncidentHost.Link(hook, "Acknowledge");
 
         // The same signature over claims naming B: refused as altered.
         var token = link[(link.LastIndexOf('/') + 1)..];

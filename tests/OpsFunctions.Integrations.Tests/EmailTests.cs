@@ -24,7 +24,8 @@ public sealed class EmailTests
         Assert.Equal("ops@example.com", message.From.Mailboxes.Single().Address);
         Assert.Equal("OpsFunctions", message.From.Mailboxes.Single().Name);
         Assert.Equal([recipient], message.To.Mailboxes.Select(m => m.Address));
-        Assert.Equal("INC-42", message.Headers["X-OpsFunctions-Incident"]);
+        Assert.Equal("INC-42", message.Headers["X-OpsFunctions-Correlation"]);
+        Assert.Equal("incident.triggered", message.Headers["X-OpsFunctions-Event"]);
         var alternative = Assert.IsType<MultipartAlternative>(message.Body);
         Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
         Assert.Equal(
@@ -33,7 +34,6 @@ public sealed class EmailTests
 
             p99 latency of checkout is 3.4 s for 5 minutes.
 
-            Incident: INC-42
             Severity: Critical
             Service: checkout
             Level: L1
@@ -58,7 +58,7 @@ public sealed class EmailTests
         var first = $"lead-{Guid.NewGuid():N}@example.com";
         var second = $"sre-{Guid.NewGuid():N}@example.com";
         await using var services = CreateSut();
-        var report = TestServices.Triggered() with { Kind = NotificationKind.Report, MarkdownBody = "# Report\n- time to resolve: 42 min <b>" };
+        var report = TestServices.Report() with { MarkdownBody = "# Report\n- time to resolve: 42 min <b>" };
 
         var result = await services.Sender().SendAsync(ChannelTarget.Email($"{first}, {second}"), report, TestContext.Current.CancellationToken);
 

@@ -35,7 +35,7 @@ public sealed class PagerDutyTests
                 "severity": "critical",
                 "source": "prometheus/checkout",
                 "timestamp": "2026-11-23T05:00:00.000Z",
-                "custom_details": { "incident_id": "INC-42", "notification": "Triggered", "Service": "checkout", "Level": "L1" }
+                "custom_details": { "event": "incident.triggered", "correlation": "INC-42", "Service": "checkout", "Level": "L1" }
               },
               "client": "OpsFunctions",
               "client_url": "https://prometheus.example.com/graph?g0.expr=latency",
@@ -50,15 +50,15 @@ public sealed class PagerDutyTests
     }
 
     [Theory]
-    [InlineData(NotificationKind.Acknowledged, "acknowledge")]
-    [InlineData(NotificationKind.Resolved, "resolve")]
-    public async Task SendAsync_AcknowledgedOrResolved_SendsOnlyTheActionAndKeys(NotificationKind kind, string action)
+    [InlineData(AlertAction.Acknowledge, "acknowledge")]
+    [InlineData(AlertAction.Resolve, "resolve")]
+    public async Task SendAsync_AcknowledgedOrResolved_SendsOnlyTheActionAndKeys(AlertAction alert, string action)
     {
         await using var pagerDuty = await LoopbackReceiver.StartAsync();
         pagerDuty.RespondWith(202, Accepted);
         await using var services = CreateSut(pagerDuty, ("Notifications:PagerDuty:RoutingKeys:payments", RoutingKey));
 
-        var result = await services.Sender().SendAsync(ChannelTarget.PagerDuty("payments"), TestServices.Triggered() with { Kind = kind }, TestContext.Current.CancellationToken);
+        var result = await services.Sender().SendAsync(ChannelTarget.PagerDuty("payments"), (alert == AlertAction.Resolve ? TestServices.Resolved() : TestServices.Acknowledged()), TestContext.Current.CancellationToken);
 
         Assert.True(result.Success, result.Error);
         Assert.Equal("payments", result.Target);
@@ -72,7 +72,7 @@ public sealed class PagerDutyTests
         await using var pagerDuty = await LoopbackReceiver.StartAsync();
         await using var services = CreateSut(pagerDuty);
 
-        var result = await services.Sender().SendAsync(ChannelTarget.PagerDuty(RoutingKey), TestServices.Triggered() with { Kind = NotificationKind.Report }, TestContext.Current.CancellationToken);
+        var result = await services.Sender().SendAsync(ChannelTarget.PagerDuty(RoutingKey), TestServices.Report(), TestContext.Current.CancellationToken);
 
         Assert.True(result.Success);
         Assert.Equal(0, result.Attempts);

@@ -11,16 +11,19 @@ public sealed class SerializationTests
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     [Fact]
-    public void Notification_RoundTrips_WithKindsAsText()
+    public void Notification_RoundTrips_WithEnumsAsText()
     {
         var notification = TestServices.Triggered() with { MarkdownBody = "# Report" };
 
         var json = JsonSerializer.Serialize(notification, Web);
         var back = JsonSerializer.Deserialize<Notification>(json, Web)!;
 
-        Assert.Contains("\"kind\":\"Triggered\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"alert\":\"Trigger\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"tone\":\"Alert\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"style\":\"Primary\"", json, StringComparison.Ordinal);
         Assert.Equal(notification.Fields, back.Fields);
-        Assert.Equal(notification with { Fields = back.Fields }, back);
+        Assert.Equal(notification.Links, back.Links);
+        Assert.Equal(notification with { Fields = back.Fields, Links = back.Links }, back);
         Assert.Equal("opsfunctions-INC-42", back.DedupKey);
     }
 

@@ -36,7 +36,6 @@ public sealed class SlackTests
                   "text": { "type": "mrkdwn", "text": "p99 latency of checkout is 3.4 s for 5 minutes." },
                   "fields": [
                     { "type": "mrkdwn", "text": "*Severity*\nCritical" },
-                    { "type": "mrkdwn", "text": "*Incident*\nINC-42" },
                     { "type": "mrkdwn", "text": "*Service*\ncheckout" },
                     { "type": "mrkdwn", "text": "*Level*\nL1" }
                   ]
@@ -49,7 +48,7 @@ public sealed class SlackTests
                     { "type": "button", "text": { "type": "plain_text", "text": "View source", "emoji": true }, "url": "https://prometheus.example.com/graph?g0.expr=latency", "action_id": "view_source" }
                   ]
                 },
-                { "type": "context", "elements": [ { "type": "mrkdwn", "text": "OpsFunctions · incident INC-42" } ] }
+                { "type": "context", "elements": [ { "type": "mrkdwn", "text": "OpsFunctions · INC-42" } ] }
               ]
             }
             """);
@@ -63,9 +62,8 @@ public sealed class SlackTests
         var settings = TestServices.FastSettings();
         settings["Notifications:Slack:DefaultWebhookUrl"] = slack.Url("/hook").AbsoluteUri;
         await using var services = TestServices.Create(settings);
-        var report = TestServices.Triggered() with
+        var report = TestServices.Report() with
         {
-            Kind = NotificationKind.Report,
             MarkdownBody = "# Incident INC-42\n**Time to resolve:** 42 min\n- 05:00 triggered <L1>",
         };
 

@@ -14,7 +14,7 @@ public sealed class TeamsTests
         var settings = TestServices.FastSettings();
         settings["Notifications:Teams:Webhooks:sre"] = teams.Url("/webhookb2/sre-token").AbsoluteUri;
         await using var services = TestServices.Create(settings);
-        var notification = TestServices.Triggered() with { Kind = NotificationKind.Escalated, SourceUrl = null };
+        var notification = TestServices.Triggered() with { Event = "incident.escalated", Status = "Escalated", SourceUrl = null };
 
         var result = await services.Sender().SendAsync(ChannelTarget.Teams("sre"), notification, TestContext.Current.CancellationToken);
 
@@ -40,7 +40,6 @@ public sealed class TeamsTests
                         "type": "FactSet",
                         "facts": [
                           { "title": "Severity", "value": "Critical" },
-                          { "title": "Incident", "value": "INC-42" },
                           { "title": "Service", "value": "checkout" },
                           { "title": "Level", "value": "L1" }
                         ]
@@ -65,7 +64,7 @@ public sealed class TeamsTests
         await using var services = TestServices.Create(TestServices.FastSettings());
         var url = teams.Url("/webhookb2/secret-path-token").AbsoluteUri;
 
-        var result = await services.Sender().SendAsync(ChannelTarget.Teams(url), TestServices.Triggered() with { Kind = NotificationKind.Resolved }, TestContext.Current.CancellationToken);
+        var result = await services.Sender().SendAsync(ChannelTarget.Teams(url), TestServices.Resolved(), TestContext.Current.CancellationToken);
 
         Assert.True(result.Success, result.Error);
         Assert.DoesNotContain("secret-path-token", result.Target, StringComparison.Ordinal);

@@ -29,8 +29,9 @@ public sealed class WebhookTests
             {
               "event": "incident.triggered",
               "deliveryId": "{{deliveryId}}",
-              "incidentId": "INC-42",
-              "kind": "Triggered",
+              "correlation": "INC-42",
+              "dedupKey": "opsfunctions-INC-42",
+              "status": "Triggered",
               "title": "Checkout latency above 2 s",
               "severity": "Critical",
               "summary": "p99 latency of checkout is 3.4 s for 5 minutes.",
@@ -38,11 +39,11 @@ public sealed class WebhookTests
               "source": "prometheus/checkout",
               "occurredAt": "2026-11-23T05:00:00.0000000+00:00",
               "fields": { "Service": "checkout", "Level": "L1" },
-              "links": {
-                "acknowledge": "https://ops.example.com/api/approvals/ack-token",
-                "resolve": "https://ops.example.com/api/approvals/resolve-token",
-                "source": "https://prometheus.example.com/graph?g0.expr=latency"
-              }
+              "links": [
+                { "label": "Acknowledge", "url": "https://ops.example.com/api/approvals/ack-token" },
+                { "label": "Resolve", "url": "https://ops.example.com/api/approvals/resolve-token" },
+                { "label": "View source", "url": "https://prometheus.example.com/graph?g0.expr=latency" }
+              ]
             }
             """);
         Assert.True(JsonNode.DeepEquals(expected, request.Json), request.BodyText);
@@ -57,7 +58,7 @@ public sealed class WebhookTests
         settings["Notifications:Webhook:Endpoints:audit"] = receiver.Url("/audit").AbsoluteUri;
         await using var services = TestServices.Create(settings);
 
-        var result = await services.Sender().SendAsync(ChannelTarget.Webhook("audit"), TestServices.Triggered() with { Kind = NotificationKind.Resolved }, TestContext.Current.CancellationToken);
+        var result = await services.Sender().SendAsync(ChannelTarget.Webhook("audit"), TestServices.Resolved(), TestContext.Current.CancellationToken);
 
         Assert.True(result.Success, result.Error);
         Assert.Equal(3, result.Attempts);

@@ -1,4 +1,5 @@
 using OpsFunctions.Durable;
+using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 
@@ -22,15 +23,18 @@ public sealed class EscalationLadderTests
 
         var page = Assert.Single(sut.Notifier.Pages);
         Assert.Equal((sut.Start, NotificationKind.Triggered, 1), (page.At, page.Kind, page.Level!.Value));
-        Assert.Equal("on-call engineer", Assert.Single(page.Notification.Contacts).Name);
-        Assert.Contains("acknowledged", page.Notification.AcknowledgeLink!.ToString(), StringComparison.Ordinal);
-        Assert.Contains("resolved", page.Notification.ResolveLink!.ToString(), StringComparison.Ordinal);
+        // The on-call engineer of the Default policy: a PagerDuty routing key and a Slack channel.
+        Assert.Equal(["#oncall", "oncall-primary"], page.Addresses.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["Acknowledge", "Resolve"], page.Notification.Links.Select(l => l.Label).ToArray());
+        Assert.Contains("acknowledged", page.Notification.Links[0].Url.ToString(), StringComparison.Ordinal);
+        Assert.Contains("resolved", page.Notification.Links[1].Url.ToString(), StringComparison.Ordinal);
+        Assert.Equal(("incident.triggered", AlertAction.Trigger, "opsfunctions-inc-test-1"), (page.Notification.Event, page.Notification.Alert, page.Notification.DedupKey));
 
         var route = Assert.Single(sut.Notifier.RouteNotifications);
         Assert.Equal((sut.Start, NotificationKind.Triggered), (route.At, route.Kind));
         Assert.Equal(
-            [NotificationChannels.Email, NotificationChannels.PagerDuty, NotificationChannels.Slack],
-            route.Notification.Contacts.SelectMany(c => c.Channels()).Select(c => c.Channel).Order(StringComparer.Ordinal).ToArray());
+            [ChannelKind.Slack, ChannelKind.PagerDuty, ChannelKind.Email],
+            route.Targets.Select(t => t.Kind).Distinct().Order().ToArray());
 
         var record = await sut.RecordAsync(id);
         Assert.Equal((IncidentState.Open, Severity.Critical, "payments", "Default", 1), (record.State, record.Severity, record.Service, record.Policy, record.EscalationLevel));
@@ -38,7 +42,7 @@ public sealed class EscalationLadderTests
         Assert.Equal((IncidentState.Open, 1, 1), (status.State, status.EscalationLevel, status.FiringAlerts));
         var timeline = await sut.TimelineAsync(id);
         Assert.Contains(timeline, e => e.Kind == TimelineKinds.Opened);
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Diagnostics && e.Text.Contains("200 OK", StringComparison.Ordinal));
+        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Diagnostics && e.Text == "health check https://payments.test/health: healthy (200) in 12 ms");
         Assert.Contains(timeline, e => e.Kind == TimelineKinds.Delivery && e.Text.StartsWith("pagerduty oncall-primary: delivered", StringComparison.Ordinal));
     }
 
@@ -127,7 +131,7 @@ public sealed class EscalationLadderTests
         var record = await sut.RecordAsync(id);
         Assert.Equal((IncidentState.Acknowledged, "alice", sut.Start.AddMinutes(15)), (record.State, record.AcknowledgedBy, record.AcknowledgedAt));
         var acknowledged = Assert.Single(sut.Notifier.Sent, s => s.Kind == NotificationKind.Acknowledged);
-        Assert.Equal(("alice", sut.Start.AddMinutes(15)), (acknowledged.Notification.Actor, acknowledged.At));
+        Assert.Equal(("alice", sut.Start.AddMinutes(15)), (acknowledged.Actor, acknowledged.At));
         Assert.Contains(await sut.TimelineAsync(id), e => e is { Kind: TimelineKinds.Acknowledged, Actor: "alice" } && e.At == sut.Start.AddMinutes(15));
     }
 
@@ -145,7 +149,7 @@ public sealed class EscalationLadderTests
 
         var resumed = sut.Notifier.Pages[^1];
         Assert.Equal((sut.Start.AddMinutes(15 + 240), NotificationKind.Escalated, 3), (resumed.At, resumed.Kind, resumed.Level!.Value));
-        Assert.Contains("not resolved within 4 h", resumed.Notification.Text, StringComparison.Ordinal);
+        Assert.Contains("not resolved within 4 h", resumed.Notification.Summary, StringComparison.Ordinal);
         Assert.Equal(IncidentState.Open, (await sut.RecordAsync(id)).State);
 
         // The climb goes on from there: L4 after L3's 60 minutes.
@@ -193,8 +197,8 @@ public sealed class EscalationLadderTests
         await sut.AdvanceAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(
-            [(1, "primary", sut.Start), (2, "secondary", sut.Start.AddSeconds(30)), (2, "secondary", sut.Start.AddSeconds(90)), (2, "secondary", sut.Start.AddSeconds(150))],
-            sut.Notifier.Pages.Select(p => (p.Level!.Value, p.Notification.Contacts[0].Name, p.At)).ToArray());
+            [(1, "@alice", sut.Start), (2, "bob@example.com", sut.Start.AddSeconds(30)), (2, "bob@example.com", sut.Start.AddSeconds(90)), (2, "bob@example.com", sut.Start.AddSeconds(150))],
+            sut.Notifier.Pages.Select(p => (p.Level!.Value, p.Addresses[0], p.At)).ToArray());
         Assert.Equal(NotificationKind.Unacknowledged, sut.Notifier.Pages[2].Kind);
         Assert.Equal("fast", (await sut.RecordAsync(id)).Policy);
     }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using OpsFunctions.Durable;
+using OpsFunctions.Integrations.Diagnostics;
+using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Tests;
@@ -93,9 +95,11 @@ public sealed class IncidentLifecycleTests
         Assert.Contains("escalation stopped at L2 after 2 page(s)", report, StringComparison.Ordinal);
 
         var reportNotification = Assert.Single(sut.Notifier.Sent, s => s.Kind == NotificationKind.Report);
-        Assert.Equal(report, reportNotification.Notification.Text);
+        Assert.Equal(report, reportNotification.Notification.MarkdownBody);
+        Assert.Equal(AlertAction.None, reportNotification.Notification.Alert);
         var resolved = Assert.Single(sut.Notifier.Sent, s => s.Kind == NotificationKind.Resolved);
-        Assert.Equal(("bob", null), (resolved.Notification.Actor, resolved.Notification.AcknowledgeLink));
+        Assert.Equal(("bob", AlertAction.Resolve), (resolved.Actor, resolved.Notification.Alert));
+        Assert.Empty(resolved.Notification.Links);
         var record = await sut.RecordAsync(id);
         Assert.Equal((IncidentState.Resolved, "bob", sut.Start.AddHours(1)), (record.State, record.ResolvedBy, record.ResolvedAt));
     }
@@ -104,7 +108,7 @@ public sealed class IncidentLifecycleTests
     public async Task Notify_ChannelFails_IsOnTheTimelineAndTheLadderGoesOn()
     {
         await using var sut = await IncidentTestHost.StartAsync();
-        sut.Notifier.FailingChannel = NotificationChannels.PagerDuty;
+        sut.Notifier.FailingChannel = ChannelKind.PagerDuty;
         var id = await sut.OpenAsync(IncidentTestHost.Request());
 
         await sut.AdvanceAsync(TimeSpan.FromMinutes(15));
@@ -118,10 +122,10 @@ public sealed class IncidentLifecycleTests
     [Fact]
     public async Task Notify_NotifierThrows_IsRecordedAndTheIncidentStillResolves()
     {
-        var notifier = new Mock<IIncidentNotifier>();
-        notifier.Setup(n => n.NotifyAsync(It.IsAny<IncidentNotification>(), It.IsAny<CancellationToken>()))
+        var sender = new Mock<INotificationSender>();
+        sender.Setup(n => n.SendAllAsync(It.IsAny<IEnumerable<ChannelTarget>>(), It.IsAny<Notification>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new HttpRequestException("connection refused"));
-        await using var sut = await IncidentTestHost.StartAsync(services: s => s.AddSingleton(notifier.Object));
+        await using var sut = await IncidentTestHost.StartAsync(services: s => s.AddSingleton(sender.Object));
         var id = await sut.OpenAsync(IncidentTestHost.Request());
         await sut.AdvanceAsync(TimeSpan.FromMinutes(15));
 
@@ -130,21 +134,23 @@ public sealed class IncidentLifecycleTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await sut.CompletionAsync(id)).RuntimeStatus);
         var failures = (await sut.TimelineAsync(id)).Where(e => e.Text.Contains("FAILED (connection refused)", StringComparison.Ordinal)).ToList();
         Assert.True(failures.Count >= 3, $"expected the route, L1 and L2 failures on the timeline, got {failures.Count}");
-        notifier.Verify(n => n.NotifyAsync(It.Is<IncidentNotification>(x => x.Level == 2), It.IsAny<CancellationToken>()), Times.Once);
+        sender.Verify(
+            n => n.SendAllAsync(It.IsAny<IEnumerable<ChannelTarget>>(), It.Is<Notification>(x => x.Event == "incident.escalated"), It.IsAny<CancellationToken>()),
+            Times.Once);
     }
 
     [Fact]
     public async Task Diagnostics_RunnerThrows_IsALineOnTheTimeline()
     {
-        var runner = new Mock<IDiagnosticsRunner>();
-        runner.Setup(r => r.RunAsync(It.IsAny<DiagnosticsRequest>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new TimeoutException("prometheus did not answer"));
-        await using var sut = await IncidentTestHost.StartAsync(services: s => s.AddSingleton(runner.Object));
+        var checks = new Mock<IHttpHealthCheck>();
+        checks.Setup(r => r.CheckAsync(It.IsAny<HealthCheckRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new TimeoutException("the health endpoint did not answer"));
+        await using var sut = await IncidentTestHost.StartAsync(services: s => s.AddSingleton(checks.Object));
 
         var id = await sut.OpenAsync(IncidentTestHost.Request());
 
-        Assert.Contains(await sut.TimelineAsync(id), e => e is { Kind: TimelineKinds.Diagnostics, Text: "diagnostics failed: prometheus did not answer" });
-        runner.Verify(r => r.RunAsync(It.Is<DiagnosticsRequest>(d => d.Service == "payments" && d.Severity == Severity.Critical), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Contains(await sut.TimelineAsync(id), e => e is { Kind: TimelineKinds.Diagnostics, Text: "diagnostics failed: the health endpoint did not answer" });
+        checks.Verify(r => r.CheckAsync(It.Is<HealthCheckRequest>(d => d.Url == new Uri("https://payments.test/health")), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -159,7 +165,7 @@ public sealed class IncidentLifecycleTests
         var record = await sut.RecordAsync(id);
         Assert.Equal(("Checkout slow", "checkout", Severity.Low, "dana", IncidentSources.Manual), (record.Title, record.Service, record.Severity, record.OpenedBy, record.Source));
         var route = Assert.Single(sut.Notifier.RouteNotifications);
-        Assert.Equal("#alerts-info", Assert.Single(route.Notification.Contacts).SlackChannel);
+        Assert.Equal(ChannelTarget.Slack("#alerts-info"), Assert.Single(route.Targets));
         Assert.True((await sut.InstanceAsync(id)).IsRunning);
     }
 

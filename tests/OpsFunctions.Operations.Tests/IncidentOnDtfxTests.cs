@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsFunctions.Integrations.Diagnostics;
+using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Dtfx;
@@ -30,7 +32,7 @@ public sealed class IncidentOnDtfxTests
 
         await Eventually.HappensAsync(() => sut.Notifier.Pages.Any(p => p.Level == 1), "the level 1 page");
         var page = Assert.Single(sut.Notifier.Pages);
-        Assert.Equal((NotificationKind.Triggered, 1, "on-call engineer"), (page.Kind, page.Level!.Value, Assert.Single(page.Notification.Contacts).Name));
+        Assert.Equal((NotificationKind.Triggered, 1, "oncall-primary"), (page.Kind, page.Level!.Value, page.Addresses.Single(a => !a.StartsWith('#'))));
 
         await sut.Client.RaiseEventAsync(Id, IncidentEvents.Acknowledged, new IncidentAction("alice", "looking"), Cancellation);
         Assert.Equal(1, (await sut.LadderAcknowledgedAsync()).Level);
@@ -59,13 +61,13 @@ public sealed class IncidentOnDtfxTests
             sut.Notifier.Sent.Select(n => n.Kind).ToArray());
         Assert.Equal(
             [(NotificationKind.Triggered, null), (NotificationKind.Acknowledged, "alice"), (NotificationKind.Resolved, "bob"), (NotificationKind.Report, null)],
-            sut.Notifier.RouteNotifications.Select(n => (n.Kind, n.Notification.Actor)).ToArray());
+            sut.Notifier.RouteNotifications.Select(n => (n.Kind, n.Actor)).ToArray());
 
         // The report was written, stored with the incident and sent; the record and the timeline tell the same story.
         var report = await sut.Store.GetReportAsync(Id, Cancellation);
         Assert.NotNull(report);
         Assert.Equal(outcome.Report, report);
-        Assert.Equal(report, sut.Notifier.RouteNotifications[^1].Notification.Text);
+        Assert.Equal(report, sut.Notifier.RouteNotifications[^1].Notification.MarkdownBody);
         Assert.Contains("escalation stopped at L1 after 1 page(s)", report, StringComparison.Ordinal);
         Assert.Contains("- alice: acknowledged", report, StringComparison.Ordinal);
         Assert.Contains("acknowledged by alice: looking", report, StringComparison.Ordinal);
@@ -101,8 +103,8 @@ public sealed class IncidentOnDtfxTests
 
         await Eventually.HappensAsync(() => sut.Notifier.Pages.Any(p => p.Level == 2), "the level 2 page");
         Assert.Equal(
-            [(1, NotificationKind.Triggered, "primary"), (2, NotificationKind.Escalated, "secondary")],
-            sut.Notifier.Pages.Select(p => (p.Level!.Value, p.Kind, p.Notification.Contacts[0].Name)).ToArray());
+            [(1, NotificationKind.Triggered, "@alice"), (2, NotificationKind.Escalated, "carol@example.com")],
+            sut.Notifier.Pages.Select(p => (p.Level!.Value, p.Kind, p.Addresses[0])).ToArray());
 
         // The incident hears of the climb from the ladder.
         await sut.IncidentStatusAsync(s => s is { State: IncidentState.Open, EscalationLevel: 2 }, "level 2 in the incident's status");
@@ -143,7 +145,7 @@ public sealed class IncidentOnDtfxTests
         {
             _services = services;
             _host = host;
-            Notifier = services.GetRequiredService<RecordingNotifier>();
+            Notifier = services.GetRequiredService<RecordingSender>();
             Store = services.GetRequiredService<InMemoryIncidentStore>();
             _patience = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
             _patience.CancelAfter(Eventually.Patience);
@@ -151,7 +153,7 @@ public sealed class IncidentOnDtfxTests
 
         public DurableTaskClient Client => _host.Client;
 
-        public RecordingNotifier Notifier { get; }
+        public RecordingSender Notifier { get; }
 
         public InMemoryIncidentStore Store { get; }
 
@@ -163,13 +165,16 @@ public sealed class IncidentOnDtfxTests
             DtfxHost? host = null;
             var services = new ServiceCollection()
                 .AddLogging()
-                .AddIncidentResponse(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build())
-                .AddSingleton(new RecordingNotifier(TimeProvider.System))
-                .AddSingleton<IIncidentNotifier>(sp => sp.GetRequiredService<RecordingNotifier>())
+                .AddIncidentResponse(new ConfigurationBuilder()
+                    .AddInMemoryCollection(IncidentTestHost.DiagnosticsSettings)
+                    .AddInMemoryCollection(configuration)
+                    .Build())
+                .AddSingleton(new RecordingSender(TimeProvider.System))
+                .AddSingleton<INotificationSender>(sp => sp.GetRequiredService<RecordingSender>())
                 .AddSingleton<InMemoryIncidentStore>()
                 .AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<InMemoryIncidentStore>())
                 .AddSingleton<IActionLinks, FakeActionLinks>()
-                .AddSingleton<IDiagnosticsRunner, FakeDiagnostics>()
+                .AddSingleton<IHttpHealthCheck, HealthyChecks>()
 
                 // SignalInstance raises events through the official client: the host's, resolved when an activity first needs it.
                 .AddSingleton<DurableTaskClient>(_ => host?.Client ?? throw new InvalidOperationException("The DTFx host has not started."))

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using OpsFunctions.Integrations.Diagnostics;
+using OpsFunctions.Integrations.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
@@ -16,13 +18,19 @@ public sealed class IncidentTestHost : IAsyncDisposable
     private IncidentTestHost(DurableTestHost host)
     {
         Host = host;
-        Notifier = host.Services.GetRequiredService<RecordingNotifier>();
+        Notifier = host.Services.GetRequiredService<RecordingSender>();
         Store = host.Services.GetRequiredService<InMemoryIncidentStore>();
     }
 
     public DurableTestHost Host { get; }
 
-    public RecordingNotifier Notifier { get; }
+    /// <summary>Gets the diagnostics runbook of the payments service: one health check.</summary>
+    public static Dictionary<string, string?> DiagnosticsSettings { get; } = new()
+    {
+        ["Incidents:Diagnostics:payments:HealthChecks:0:Url"] = "https://payments.test/health",
+    };
+
+    public RecordingSender Notifier { get; }
 
     public InMemoryIncidentStore Store { get; }
 
@@ -33,18 +41,21 @@ public sealed class IncidentTestHost : IAsyncDisposable
     public static async Task<IncidentTestHost> StartAsync(
         IDictionary<string, string?>? configuration = null, Action<IServiceCollection>? services = null)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build();
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(DiagnosticsSettings)
+            .AddInMemoryCollection(configuration ?? new Dictionary<string, string?>())
+            .Build();
         var host = await DurableTestHost.StartAsync(
             tasks => tasks.AddIncidentResponse(),
             options => options.ConfigureServices = s =>
             {
                 s.AddIncidentResponse(config);
-                s.AddSingleton(sp => new RecordingNotifier(sp.GetRequiredService<TimeProvider>()));
-                s.AddSingleton<IIncidentNotifier>(sp => sp.GetRequiredService<RecordingNotifier>());
+                s.AddSingleton(sp => new RecordingSender(sp.GetRequiredService<TimeProvider>()));
+                s.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<RecordingSender>());
                 s.AddSingleton<InMemoryIncidentStore>();
                 s.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<InMemoryIncidentStore>());
                 s.AddSingleton<IActionLinks, FakeActionLinks>();
-                s.AddSingleton<IDiagnosticsRunner, FakeDiagnostics>();
+                s.AddSingleton<IHttpHealthCheck, HealthyChecks>();
                 services?.Invoke(s);
             },
             Cancellation);

@@ -6,19 +6,14 @@ using OpsFunctions.Operations.Incidents;
 namespace OpsFunctions.Host.Incidents;
 
 /// <summary>
-/// Incident response in the host: the notification channels, the workflows' options, and the ports the
-/// workflows call (notifier, store, diagnostics, action links). The orchestrators and activities are registered
+/// Incident response in the host: the workflows' services, the incident store and the action links. The orchestrators and activities are registered
 /// with the engine in <c>EngineRegistration</c>.
 /// </summary>
 public static class IncidentRegistration
 {
     public static IServiceCollection AddIncidents(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOpsIntegrations(configuration);
         services.AddIncidentResponse(configuration);
-        services.AddIncidentDiagnostics(configuration);
-        services.TryAddSingleton<IIncidentNotifier, IncidentNotifier>();
-        services.TryAddSingleton<IDiagnosticsRunner, DiagnosticsRunner>();
         services.TryAddSingleton<IActionLinks, ActionLinks>();
         AddIncidentStore(services, configuration);
         return services;

@@ -13,11 +13,16 @@ internal static class EmailMessage
         var message = new MimeMessage();
         message.From.Add(from);
         message.To.AddRange(to);
-        var subject = $"{NotificationText.Headline(notification)} ({notification.IncidentId})";
+        var subject = notification.Correlation is { Length: > 0 } correlation
+            ? $"{NotificationText.Headline(notification)} ({correlation})"
+            : NotificationText.Headline(notification);
         message.Subject = string.IsNullOrWhiteSpace(subjectPrefix) ? subject : $"{subjectPrefix} {subject}";
         message.Date = notification.OccurredAt ?? now;
-        message.Headers.Add("X-OpsFunctions-Incident", notification.IncidentId);
-        message.Headers.Add("X-OpsFunctions-Event", notification.Kind.ToString());
+        message.Headers.Add("X-OpsFunctions-Event", notification.Event);
+        if (notification.Correlation is { Length: > 0 })
+        {
+            message.Headers.Add("X-OpsFunctions-Correlation", notification.Correlation);
+        }
 
         var body = new BodyBuilder
         {
@@ -39,7 +44,6 @@ internal static class EmailMessage
         }
 
         html.Append("<table cellpadding=\"4\">");
-        Row(html, "Incident", notification.IncidentId);
         if (!string.IsNullOrWhiteSpace(notification.Severity))
         {
             Row(html, "Severity", notification.Severity);
@@ -62,7 +66,7 @@ internal static class EmailMessage
         if (links.Count > 0)
         {
             html.Append("<p>");
-            foreach (var (label, url) in links)
+            foreach (var (label, url, _) in links)
             {
                 html.Append("<a href=\"").Append(Encode(url.AbsoluteUri)).Append("\">").Append(Encode(label)).Append("</a> ");
             }

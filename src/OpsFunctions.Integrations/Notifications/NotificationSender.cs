@@ -46,11 +46,11 @@ internal sealed partial class NotificationSender : INotificationSender
 
         if (result.Success)
         {
-            LogDelivered(target.Kind, result.Target, notification.IncidentId, notification.Kind, result.Attempts, (long)result.Duration.TotalMilliseconds);
+            LogDelivered(target.Kind, result.Target, notification.Event, notification.Correlation, result.Attempts, (long)result.Duration.TotalMilliseconds);
         }
         else
         {
-            LogFailed(target.Kind, result.Target, notification.IncidentId, notification.Kind, result.Attempts, result.Error);
+            LogFailed(target.Kind, result.Target, notification.Event, notification.Correlation, result.Attempts, result.Error);
         }
 
         return result;
@@ -69,9 +69,9 @@ internal sealed partial class NotificationSender : INotificationSender
         return await SendAsync(target, notification, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(6000, LogLevel.Information, "Notification {IncidentId} {NotificationKind} delivered on {Channel} {Target} after {Attempts} attempt(s) in {ElapsedMilliseconds} ms")]
-    private partial void LogDelivered(ChannelKind channel, string target, string incidentId, NotificationKind notificationKind, int attempts, long elapsedMilliseconds);
+    [LoggerMessage(6000, LogLevel.Information, "Notification {Event} ({Correlation}) delivered on {Channel} {Target} after {Attempts} attempt(s) in {ElapsedMilliseconds} ms")]
+    private partial void LogDelivered(ChannelKind channel, string target, string @event, string? correlation, int attempts, long elapsedMilliseconds);
 
-    [LoggerMessage(6001, LogLevel.Warning, "Notification {IncidentId} {NotificationKind} failed on {Channel} {Target} after {Attempts} attempt(s): {Reason}")]
-    private partial void LogFailed(ChannelKind channel, string target, string incidentId, NotificationKind notificationKind, int attempts, string? reason);
+    [LoggerMessage(6001, LogLevel.Warning, "Notification {Event} ({Correlation}) failed on {Channel} {Target} after {Attempts} attempt(s): {Reason}")]
+    private partial void LogFailed(ChannelKind channel, string target, string @event, string? correlation, int attempts, string? reason);
 }

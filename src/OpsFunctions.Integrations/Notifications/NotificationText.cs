@@ -5,49 +5,17 @@ namespace OpsFunctions.Integrations.Notifications;
 /// <summary>Wording shared by the channels, so a notification reads the same on each.</summary>
 internal static class NotificationText
 {
-    public static string Verb(NotificationKind kind) => kind switch
-    {
-        NotificationKind.Triggered => "Triggered",
-        NotificationKind.Escalated => "Escalated",
-        NotificationKind.Acknowledged => "Acknowledged",
-        NotificationKind.Resolved => "Resolved",
-        NotificationKind.Report => "Incident report",
-        NotificationKind.Unacknowledged => "Unacknowledged",
-        _ => kind.ToString(),
-    };
-
     /// <summary>"[Critical] Triggered: Checkout latency above 2 s".</summary>
     public static string Headline(Notification notification)
     {
         var severity = string.IsNullOrWhiteSpace(notification.Severity) ? "" : $"[{notification.Severity}] ";
-        return $"{severity}{Verb(notification.Kind)}: {notification.Title}";
+        var status = string.IsNullOrWhiteSpace(notification.Status) ? "" : $"{notification.Status}: ";
+        return $"{severity}{status}{notification.Title}";
     }
 
-    /// <summary>Whether the incident still wants a human: the acknowledge link is offered only then.</summary>
-    public static bool WantsAcknowledgement(NotificationKind kind) =>
-        kind is NotificationKind.Triggered or NotificationKind.Escalated or NotificationKind.Unacknowledged;
-
-    /// <summary>Whether the incident is still open: the resolve link is offered only then.</summary>
-    public static bool IsOpen(NotificationKind kind) => kind is not (NotificationKind.Resolved or NotificationKind.Report);
-
-    /// <summary>The links a notification offers, labelled, in the order channels show them.</summary>
-    public static IEnumerable<(string Label, Uri Url)> Links(Notification notification)
-    {
-        if (notification.AcknowledgeUrl is { } ack && WantsAcknowledgement(notification.Kind))
-        {
-            yield return ("Acknowledge", ack);
-        }
-
-        if (notification.ResolveUrl is { } resolve && IsOpen(notification.Kind))
-        {
-            yield return ("Resolve", resolve);
-        }
-
-        if (notification.SourceUrl is { } source)
-        {
-            yield return ("View source", source);
-        }
-    }
+    /// <summary>The links a notification offers, in order, then the source link when there is one.</summary>
+    public static IEnumerable<NotificationLink> Links(Notification notification)
+        => notification.SourceUrl is { } source ? [.. notification.Links, new NotificationLink("View source", source)] : notification.Links;
 
     /// <summary>The plain-text rendering: email's text part.</summary>
     public static string PlainText(Notification notification)
@@ -61,7 +29,6 @@ internal static class NotificationText
             text.AppendLine();
         }
 
-        text.AppendLine($"Incident: {notification.IncidentId}");
         if (!string.IsNullOrWhiteSpace(notification.Severity))
         {
             text.AppendLine($"Severity: {notification.Severity}");
@@ -82,7 +49,7 @@ internal static class NotificationText
         if (links.Count > 0)
         {
             text.AppendLine();
-            foreach (var (label, url) in links)
+            foreach (var (label, url, _) in links)
             {
                 text.AppendLine($"{label}: {url.AbsoluteUri}");
             }

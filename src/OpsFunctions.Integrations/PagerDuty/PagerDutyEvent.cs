@@ -6,19 +6,19 @@ namespace OpsFunctions.Integrations.PagerDuty;
 
 /// <summary>
 /// Renders a notification as an Events API v2 event: <c>trigger</c> (with payload summary, severity, source,
-/// timestamp, custom details and links) for a new, escalated or unacknowledged incident; <c>acknowledge</c> and
-/// <c>resolve</c> with only the routing and dedup keys. All three share the incident's dedup key.
+/// timestamp, custom details and links) to open or re-page; <c>acknowledge</c> and <c>resolve</c> with only the
+/// routing and dedup keys. All three share the caller's dedup key.
 /// </summary>
 internal static class PagerDutyEvent
 {
     private const int SummaryLength = 1024;
 
-    /// <summary>The event action of a kind, or null for a kind PagerDuty has no event for (a report).</summary>
-    public static string? Action(NotificationKind kind) => kind switch
+    /// <summary>The event action, or null for a message PagerDuty has no event for (a report, a progress note).</summary>
+    public static string? Action(AlertAction alert) => alert switch
     {
-        NotificationKind.Triggered or NotificationKind.Escalated or NotificationKind.Unacknowledged => "trigger",
-        NotificationKind.Acknowledged => "acknowledge",
-        NotificationKind.Resolved => "resolve",
+        AlertAction.Trigger => "trigger",
+        AlertAction.Acknowledge => "acknowledge",
+        AlertAction.Resolve => "resolve",
         _ => null,
     };
 
@@ -46,7 +46,12 @@ internal static class PagerDutyEvent
             return message;
         }
 
-        var details = new JsonObject { ["incident_id"] = notification.IncidentId, ["notification"] = notification.Kind.ToString() };
+        var details = new JsonObject { ["event"] = notification.Event };
+        if (notification.Correlation is { Length: > 0 } correlation)
+        {
+            details["correlation"] = correlation;
+        }
+
         foreach (var field in notification.Fields)
         {
             details[field.Name] = field.Value;
@@ -70,7 +75,7 @@ internal static class PagerDutyEvent
         }
 
         var links = new JsonArray();
-        foreach (var (label, url) in NotificationText.Links(notification))
+        foreach (var (label, url, _) in NotificationText.Links(notification))
         {
             links.Add(new JsonObject { ["href"] = url.AbsoluteUri, ["text"] = label });
         }

@@ -10,10 +10,10 @@ internal sealed class PagerDutySender(HttpDelivery http, IOptionsMonitor<PagerDu
 
     public Task<DeliveryResult> SendAsync(ChannelTarget target, Notification notification, CancellationToken cancellationToken)
     {
-        var action = PagerDutyEvent.Action(notification.Kind);
+        var action = PagerDutyEvent.Action(notification.Alert);
         if (action is null)
         {
-            return Task.FromResult(DeliveryFailure.Skipped(target, $"not sent: PagerDuty has no event for a {notification.Kind} notification"));
+            return Task.FromResult(DeliveryFailure.Skipped(target, $"not sent: PagerDuty has no event for {notification.Event}"));
         }
 
         var settings = options.CurrentValue;

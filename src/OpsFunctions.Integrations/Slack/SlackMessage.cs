@@ -23,7 +23,7 @@ internal static class SlackMessage
             new JsonObject
             {
                 ["type"] = "header",
-                ["text"] = PlainText(NotificationText.Truncate($"{Emoji(notification.Kind)} {NotificationText.Headline(notification)}", HeaderLength)),
+                ["text"] = PlainText(NotificationText.Truncate($"{Emoji(notification.Tone)} {NotificationText.Headline(notification)}", HeaderLength)),
             },
         };
 
@@ -49,7 +49,7 @@ internal static class SlackMessage
         }
 
         var buttons = new JsonArray();
-        foreach (var (label, url) in NotificationText.Links(notification))
+        foreach (var (label, url, style) in NotificationText.Links(notification))
         {
             var button = new JsonObject
             {
@@ -58,13 +58,9 @@ internal static class SlackMessage
                 ["url"] = url.AbsoluteUri,
                 ["action_id"] = label.ToLowerInvariant().Replace(' ', '_'),
             };
-            if (label == "Acknowledge")
+            if (style != NotificationLinkStyle.Default)
             {
-                button["style"] = "primary";
-            }
-            else if (label == "Resolve")
-            {
-                button["style"] = "danger";
+                button["style"] = style == NotificationLinkStyle.Primary ? "primary" : "danger";
             }
 
             buttons.Add(button);
@@ -78,7 +74,7 @@ internal static class SlackMessage
         blocks.Add(new JsonObject
         {
             ["type"] = "context",
-            ["elements"] = new JsonArray { Markdown($"{Escape(footer)} · incident {Escape(notification.IncidentId)}") },
+            ["elements"] = new JsonArray { Markdown(notification.Correlation is { Length: > 0 } correlation ? $"{Escape(footer)} · {Escape(correlation)}" : Escape(footer)) },
         });
 
         return new JsonObject
@@ -100,7 +96,6 @@ internal static class SlackMessage
             yield return ("Severity", notification.Severity);
         }
 
-        yield return ("Incident", notification.IncidentId);
         foreach (var field in notification.Fields)
         {
             yield return (field.Name, field.Value);
@@ -121,14 +116,12 @@ internal static class SlackMessage
         return string.Join('\n', lines);
     }
 
-    private static string Emoji(NotificationKind kind) => kind switch
+    private static string Emoji(NotificationTone tone) => tone switch
     {
-        NotificationKind.Triggered => ":rotating_light:",
-        NotificationKind.Escalated => ":arrow_double_up:",
-        NotificationKind.Unacknowledged => ":warning:",
-        NotificationKind.Acknowledged => ":eyes:",
-        NotificationKind.Resolved => ":white_check_mark:",
-        _ => ":memo:",
+        NotificationTone.Alert => ":rotating_light:",
+        NotificationTone.Warning => ":warning:",
+        NotificationTone.Success => ":white_check_mark:",
+        _ => ":information_source:",
     };
 
     private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };

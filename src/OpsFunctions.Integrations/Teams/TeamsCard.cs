@@ -39,7 +39,6 @@ internal static class TeamsCard
             facts.Add(Fact("Severity", notification.Severity));
         }
 
-        facts.Add(Fact("Incident", notification.IncidentId));
         foreach (var field in notification.Fields)
         {
             facts.Add(Fact(field.Name, field.Value));
@@ -62,7 +61,7 @@ internal static class TeamsCard
         };
 
         var actions = new JsonArray();
-        foreach (var (label, url) in NotificationText.Links(notification))
+        foreach (var (label, url, _) in NotificationText.Links(notification))
         {
             actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = label, ["url"] = url.AbsoluteUri });
         }
@@ -89,10 +88,11 @@ internal static class TeamsCard
 
     private static JsonObject Fact(string title, string value) => new() { ["title"] = title, ["value"] = value };
 
-    private static string Color(Notification notification) => notification.Kind switch
+    private static string Color(Notification notification) => notification.Tone switch
     {
-        NotificationKind.Resolved => "Good",
-        NotificationKind.Acknowledged or NotificationKind.Report => "Default",
-        _ => notification.Severity.ToUpperInvariant() is "CRITICAL" or "HIGH" or "ERROR" ? "Attention" : "Warning",
+        NotificationTone.Success => "Good",
+        NotificationTone.Warning => "Warning",
+        NotificationTone.Alert => notification.Severity.ToUpperInvariant() is "CRITICAL" or "HIGH" or "ERROR" ? "Attention" : "Warning",
+        _ => "Default",
     };
 }

@@ -6,21 +6,10 @@ namespace OpsFunctions.Integrations.Webhook;
 
 /// <summary>
 /// The generic webhook's JSON: the event name (<c>incident.triggered</c>, …), the delivery id, and the notification's
-/// fields in camelCase; null links are left out.
+/// fields in camelCase, with its links as a list of labels and URLs.
 /// </summary>
 internal static class WebhookPayload
 {
-    public static string EventName(NotificationKind kind) => kind switch
-    {
-        NotificationKind.Triggered => "incident.triggered",
-        NotificationKind.Escalated => "incident.escalated",
-        NotificationKind.Acknowledged => "incident.acknowledged",
-        NotificationKind.Resolved => "incident.resolved",
-        NotificationKind.Report => "incident.report",
-        NotificationKind.Unacknowledged => "incident.unacknowledged",
-        _ => $"incident.{kind.ToString().ToLowerInvariant()}",
-    };
-
     public static JsonObject Build(Notification notification, string deliveryId, DateTimeOffset now)
     {
         var fields = new JsonObject();
@@ -29,28 +18,19 @@ internal static class WebhookPayload
             fields[field.Name] = field.Value;
         }
 
-        var links = new JsonObject();
-        if (notification.AcknowledgeUrl is { } ack)
+        var links = new JsonArray();
+        foreach (var (label, url, _) in NotificationText.Links(notification))
         {
-            links["acknowledge"] = ack.AbsoluteUri;
-        }
-
-        if (notification.ResolveUrl is { } resolve)
-        {
-            links["resolve"] = resolve.AbsoluteUri;
-        }
-
-        if (notification.SourceUrl is { } source)
-        {
-            links["source"] = source.AbsoluteUri;
+            links.Add(new JsonObject { ["label"] = label, ["url"] = url.AbsoluteUri });
         }
 
         return new JsonObject
         {
-            ["event"] = EventName(notification.Kind),
+            ["event"] = notification.Event,
             ["deliveryId"] = deliveryId,
-            ["incidentId"] = notification.IncidentId,
-            ["kind"] = notification.Kind.ToString(),
+            ["correlation"] = notification.Correlation,
+            ["dedupKey"] = notification.DedupKey,
+            ["status"] = notification.Status,
             ["title"] = notification.Title,
             ["severity"] = notification.Severity,
             ["summary"] = notification.Summary,

@@ -28,8 +28,7 @@ internal sealed class WebhookSender(HttpDelivery http, IOptionsMonitor<WebhookOp
         }
 
         var deliveryId = Guid.NewGuid().ToString("D");
-        var eventName = WebhookPayload.EventName(notification.Kind);
-        var body = Encoding.UTF8.GetBytes(WebhookPayload.Build(notification, deliveryId, time.GetUtcNow()).ToJsonString());
+                var body = Encoding.UTF8.GetBytes(WebhookPayload.Build(notification, deliveryId, time.GetUtcNow()).ToJsonString());
         var signature = WebhookSignature.Compute(settings.Secret, body);
         return http.PostAsync(
             IntegrationsHttpClients.Webhook,
@@ -39,7 +38,7 @@ internal sealed class WebhookSender(HttpDelivery http, IOptionsMonitor<WebhookOp
             headers =>
             {
                 headers.Add(WebhookSignature.SignatureHeader, signature);
-                headers.Add(WebhookSignature.EventHeader, eventName);
+                headers.Add(WebhookSignature.EventHeader, notification.Event);
                 headers.Add(WebhookSignature.DeliveryHeader, deliveryId);
             },
             cancellationToken);

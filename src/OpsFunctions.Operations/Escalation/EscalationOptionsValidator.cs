@@ -95,7 +95,7 @@ internal static class ContactValidation
                 failures.Add($"{contactPrefix}:Name is required");
             }
 
-            if (!contact.Channels().Any())
+            if (!contact.Targets().Any())
             {
                 failures.Add($"{contactPrefix} must set a channel: SlackChannel, SlackUser, TeamsWebhook, PagerDutyRoutingKey, Email or WebhookUrl");
             }

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Operations.Escalation;
 
 namespace OpsFunctions.Operations.Incidents;
@@ -75,12 +76,12 @@ public sealed record NotifyIncidentInput
 public sealed record NotifyIncidentResult(IReadOnlyList<DeliveryOutcome> Outcomes);
 
 /// <summary>
-/// Sends one notification through <see cref="IIncidentNotifier"/> with ack and resolve links, and puts it and
-/// every channel's outcome on the timeline. A failing channel, or a failing notifier, is recorded, never thrown:
-/// the incident goes on.
+/// Sends one notification on every channel of its audience, with acknowledge and resolve links, and puts it and every
+/// channel's outcome on the timeline. A failing channel, or a failing sender, is recorded, never thrown: the incident
+/// goes on.
 /// </summary>
 public sealed class NotifyIncident(
-    IIncidentNotifier notifier,
+    INotificationSender sender,
     IIncidentStore store,
     IOptionsMonitor<IncidentRoutingOptions> routing,
     IActionLinks? links = null) : TaskActivity<NotifyIncidentInput, NotifyIncidentResult>
@@ -90,27 +91,22 @@ public sealed class NotifyIncident(
         var contacts = input.Contacts ?? routing.CurrentValue.RouteFor(input.Incident.Severity);
         var pages = input.Kind is NotificationKind.Triggered or NotificationKind.Escalated or NotificationKind.Unacknowledged;
         var open = input.Kind is not (NotificationKind.Resolved or NotificationKind.Report);
-        var notification = new IncidentNotification
-        {
-            IncidentId = input.IncidentId,
-            Kind = input.Kind,
-            Incident = input.Incident,
-            Contacts = contacts,
-            Level = input.Level,
-            Actor = input.Kind is NotificationKind.Acknowledged or NotificationKind.Resolved ? input.Actor : null,
-            Text = input.Text ?? input.Note,
-            AcknowledgeLink = pages && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Acknowledged, null, CancellationToken.None) : null,
-            ResolveLink = open && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Resolved, null, CancellationToken.None) : null,
-        };
+        var acknowledgeLink = pages && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Acknowledged, null, CancellationToken.None) : null;
+        var resolveLink = open && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Resolved, null, CancellationToken.None) : null;
+        var notification = IncidentMessage.Compose(input, acknowledgeLink, resolveLink);
 
+        // Two contacts sharing a channel get one message on it.
+        List<ChannelTarget> targets = [.. contacts.SelectMany(c => c.Targets()).Distinct()];
         IReadOnlyList<DeliveryOutcome> outcomes;
         try
         {
-            outcomes = await notifier.NotifyAsync(notification, CancellationToken.None);
+            outcomes = targets.Count == 0
+                ? []
+                : [.. (await sender.SendAllAsync(targets, notification, CancellationToken.None)).Select(DeliveryOutcome.From)];
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
-            outcomes = [new DeliveryOutcome("notifier", string.Join(", ", contacts.Select(c => c.Name)), false, failure.Message)];
+            outcomes = [new DeliveryOutcome("sender", string.Join(", ", contacts.Select(c => c.Name)), false, failure.Message)];
         }
 
         var audience = input.Level is { } level
@@ -166,25 +162,18 @@ public sealed class SignalInstance(DurableTaskClient client) : TaskActivity<Sign
 }
 
 /// <summary>Runs the diagnostics runbook and puts each result line on the timeline; a failure is a line too.</summary>
-public sealed class RunIncidentDiagnostics(IIncidentStore store, IDiagnosticsRunner? runner = null) : TaskActivity<RunIncidentDiagnosticsInput, IReadOnlyList<string>>
+public sealed class RunIncidentDiagnostics(IIncidentStore store, IncidentDiagnostics diagnostics) : TaskActivity<RunIncidentDiagnosticsInput, IReadOnlyList<string>>
 {
     public override async Task<IReadOnlyList<string>> RunAsync(TaskActivityContext context, RunIncidentDiagnosticsInput input)
     {
         IReadOnlyList<string> lines;
-        if (runner is null)
+        try
         {
-            lines = ["no diagnostics configured"];
+            lines = await diagnostics.RunAsync(input.Request, CancellationToken.None);
         }
-        else
+        catch (Exception failure) when (failure is not OperationCanceledException)
         {
-            try
-            {
-                lines = await runner.RunAsync(input.Request, CancellationToken.None);
-            }
-            catch (Exception failure) when (failure is not OperationCanceledException)
-            {
-                lines = [$"diagnostics failed: {failure.Message}"];
-            }
+            lines = [$"diagnostics failed: {failure.Message}"];
         }
 
         await store.AppendTimelineAsync(

@@ -1,9 +1,10 @@
+using OpsFunctions.Integrations.Notifications;
+
 namespace OpsFunctions.Operations.Incidents;
 
 /// <summary>
 /// A person or team and the channels that reach them. Bound from configuration (an escalation level's
-/// <c>Contacts</c>, a severity route) and handed to <see cref="IIncidentNotifier"/>; the notifier adapter
-/// delivers on every channel that is set.
+/// <c>Contacts</c>, a severity route); a notification goes out on every channel that is set.
 /// </summary>
 public sealed record IncidentContact
 {
@@ -27,47 +28,37 @@ public sealed record IncidentContact
     /// <summary>Gets the URL of a generic JSON webhook.</summary>
     public string? WebhookUrl { get; init; }
 
-    /// <summary>Gets the channels that are set, as (channel, target) pairs.</summary>
-    public IEnumerable<(string Channel, string Target)> Channels()
+    /// <summary>Gets where a notification to this contact goes: one target per channel that is set.</summary>
+    public IEnumerable<ChannelTarget> Targets()
     {
         if (!string.IsNullOrWhiteSpace(SlackChannel))
         {
-            yield return (NotificationChannels.Slack, SlackChannel);
+            yield return ChannelTarget.Slack(SlackChannel);
         }
 
         if (!string.IsNullOrWhiteSpace(SlackUser))
         {
-            yield return (NotificationChannels.Slack, SlackUser);
+            yield return ChannelTarget.Slack(SlackUser);
         }
 
         if (!string.IsNullOrWhiteSpace(TeamsWebhook))
         {
-            yield return (NotificationChannels.Teams, TeamsWebhook);
+            yield return ChannelTarget.Teams(TeamsWebhook);
         }
 
         if (!string.IsNullOrWhiteSpace(PagerDutyRoutingKey))
         {
-            yield return (NotificationChannels.PagerDuty, PagerDutyRoutingKey);
+            yield return ChannelTarget.PagerDuty(PagerDutyRoutingKey);
         }
 
         if (!string.IsNullOrWhiteSpace(Email))
         {
-            yield return (NotificationChannels.Email, Email);
+            yield return ChannelTarget.Email(Email);
         }
 
         if (!string.IsNullOrWhiteSpace(WebhookUrl))
         {
-            yield return (NotificationChannels.Webhook, WebhookUrl);
+            yield return ChannelTarget.Webhook(WebhookUrl);
         }
     }
-}
-
-/// <summary>The channel names of <see cref="DeliveryOutcome.Channel"/>.</summary>
-public static class NotificationChannels
-{
-    public const string Slack = "slack";
-    public const string Teams = "teams";
-    public const string PagerDuty = "pagerduty";
-    public const string Email = "email";
-    public const string Webhook = "webhook";
 }

@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
+using OpsFunctions.Integrations.Notifications;
 
 namespace OpsFunctions.Operations.Incidents;
 
-/// <summary>Why a notification goes out.</summary>
+/// <summary>Why an incident notification goes out; <see cref="IncidentMessage"/> words each.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<NotificationKind>))]
 public enum NotificationKind
 {
@@ -25,51 +26,19 @@ public enum NotificationKind
     Unacknowledged,
 }
 
-/// <summary>One notification about an incident, for one audience.</summary>
-public sealed record IncidentNotification
-{
-    public required string IncidentId { get; init; }
-
-    public NotificationKind Kind { get; init; }
-
-    public required IncidentSummary Incident { get; init; }
-
-    /// <summary>Gets who receives it: the contacts of an escalation level, or of the severity route.</summary>
-    public IReadOnlyList<IncidentContact> Contacts { get; init; } = [];
-
-    /// <summary>Gets the escalation level (1 for L1) for ladder pages; <see langword="null"/> for route notifications.</summary>
-    public int? Level { get; init; }
-
-    /// <summary>Gets the person who acted (acknowledged, resolved), when there is one.</summary>
-    public string? Actor { get; init; }
-
-    /// <summary>Gets a signed link that acknowledges the incident; set on Triggered, Escalated and Unacknowledged.</summary>
-    public Uri? AcknowledgeLink { get; init; }
-
-    /// <summary>Gets a signed link that resolves the incident; set while the incident is not resolved.</summary>
-    public Uri? ResolveLink { get; init; }
-
-    /// <summary>Gets more text: the Markdown report for <see cref="NotificationKind.Report"/>, a note otherwise.</summary>
-    public string? Text { get; init; }
-}
-
 /// <summary>How delivery on one channel went.</summary>
-/// <param name="Channel">One of <see cref="NotificationChannels"/>.</param>
+/// <param name="Channel">The channel's <see cref="ChannelKind"/> in lower case (<c>slack</c>), or <c>sender</c> when the sender itself failed.</param>
 /// <param name="Target">The channel's target as the timeline may show it: the adapter redacts secrets (webhook URLs, routing keys).</param>
 /// <param name="Ok">Whether the channel accepted the message.</param>
 /// <param name="Error">Why not, when it did not.</param>
-public sealed record DeliveryOutcome(string Channel, string Target, bool Ok, string? Error = null);
-
-/// <summary>
-/// Delivers incident notifications (the host wires the Integrations channels behind it).
-/// </summary>
-public interface IIncidentNotifier
+/// <remarks>Kept in history as the result of <see cref="NotifyIncident"/>: its shape does not change.</remarks>
+public sealed record DeliveryOutcome(string Channel, string Target, bool Ok, string? Error = null)
 {
-    /// <summary>
-    /// Delivers <paramref name="notification"/> on every channel of every contact. A channel that fails is an
-    /// outcome with <see cref="DeliveryOutcome.Ok"/> false, not an exception; the other channels still get it.
-    /// </summary>
-    Task<IReadOnlyList<DeliveryOutcome>> NotifyAsync(IncidentNotification notification, CancellationToken cancellationToken);
+    public static DeliveryOutcome From(DeliveryResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(result.Channel.ToString().ToLowerInvariant(), result.Target, result.Success, result.Success ? null : result.Error ?? "not delivered");
+    }
 }
 
 /// <summary>
@@ -134,15 +103,6 @@ public sealed record IncidentPage(IReadOnlyList<IncidentRecord> Incidents, strin
 
 /// <summary>What the diagnostics runbook gets to work with.</summary>
 public sealed record DiagnosticsRequest(string IncidentId, string Service, Severity Severity, IReadOnlyDictionary<string, string> Labels);
-
-/// <summary>
-/// Runs the configured diagnostics of a service (HTTP health checks, Prometheus instant queries).
-/// </summary>
-public interface IDiagnosticsRunner
-{
-    /// <summary>Runs the checks and returns one line per result for the timeline; a failed check is a line, not an exception.</summary>
-    Task<IReadOnlyList<string>> RunAsync(DiagnosticsRequest request, CancellationToken cancellationToken);
-}
 
 /// <summary>
 /// Issues the signed, expiring, single-use links that raise an event on an instance (the host's approval tokens).

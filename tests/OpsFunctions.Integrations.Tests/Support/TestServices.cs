@@ -54,18 +54,42 @@ public static class TestServices
 
     public static INotificationSender Sender(this ServiceProvider services) => services.GetRequiredService<INotificationSender>();
 
+    /// <summary>A page about an incident, as the incident feature sends one.</summary>
     public static Notification Triggered(string incidentId = "INC-42") => new()
     {
-        IncidentId = incidentId,
-        Kind = NotificationKind.Triggered,
+        Event = "incident.triggered",
+        Status = "Triggered",
+        Correlation = incidentId,
+        DedupKey = $"opsfunctions-{incidentId}",
+        Alert = AlertAction.Trigger,
+        Tone = NotificationTone.Alert,
         Title = "Checkout latency above 2 s",
         Severity = "Critical",
         Summary = "p99 latency of checkout is 3.4 s for 5 minutes.",
         Fields = [new NotificationField("Service", "checkout"), new NotificationField("Level", "L1")],
-        AcknowledgeUrl = new Uri("https://ops.example.com/api/approvals/ack-token"),
-        ResolveUrl = new Uri("https://ops.example.com/api/approvals/resolve-token"),
+        Links =
+        [
+            new NotificationLink("Acknowledge", new Uri("https://ops.example.com/api/approvals/ack-token"), NotificationLinkStyle.Primary),
+            new NotificationLink("Resolve", new Uri("https://ops.example.com/api/approvals/resolve-token"), NotificationLinkStyle.Danger),
+        ],
         SourceUrl = new Uri("https://prometheus.example.com/graph?g0.expr=latency"),
         Source = "prometheus/checkout",
         OccurredAt = new DateTimeOffset(2026, 11, 23, 5, 0, 0, TimeSpan.Zero),
+    };
+
+    /// <summary>The same incident later: a report, an acknowledgement or a resolution, which offer no action links.</summary>
+    public static Notification Report() => Triggered() with
+    {
+        Event = "incident.report", Status = "Incident report", Alert = AlertAction.None, Tone = NotificationTone.Info, Links = [],
+    };
+
+    public static Notification Acknowledged() => Triggered() with
+    {
+        Event = "incident.acknowledged", Status = "Acknowledged", Alert = AlertAction.Acknowledge, Tone = NotificationTone.Info, Links = [],
+    };
+
+    public static Notification Resolved() => Triggered() with
+    {
+        Event = "incident.resolved", Status = "Resolved", Alert = AlertAction.Resolve, Tone = NotificationTone.Success, Links = [],
     };
 }

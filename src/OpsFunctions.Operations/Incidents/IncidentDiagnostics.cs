@@ -1,17 +1,19 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Integrations.Diagnostics;
-using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Host.Incidents;
+namespace OpsFunctions.Operations.Incidents;
 
 /// <summary>
-/// <see cref="IDiagnosticsRunner"/> from <c>Incidents:Diagnostics:{service}</c>: the service's HTTP health checks
+/// The diagnostics runbook of a service, from <c>Incidents:Diagnostics:{service}</c>: the service's HTTP health checks
 /// (<see cref="IHttpHealthCheck"/>) and Prometheus instant queries (<see cref="IPrometheusQueryClient"/>, against
 /// <c>Diagnostics:Prometheus:BaseUrl</c>), run at once; one timeline line per check, checks first.
 /// </summary>
-public sealed class DiagnosticsRunner(
-    IOptionsMonitor<IncidentDiagnosticsOptions> options, IHttpHealthCheck healthChecks, IPrometheusQueryClient prometheus) : IDiagnosticsRunner
+public sealed class IncidentDiagnostics(
+    IOptionsMonitor<IncidentDiagnosticsOptions> options, IHttpHealthCheck healthChecks, IPrometheusQueryClient prometheus)
 {
+    /// <summary>Runs the checks and returns one line per result for the timeline; a failed check is a line, not an exception.</summary>
     public async Task<IReadOnlyList<string>> RunAsync(DiagnosticsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -110,8 +112,8 @@ public sealed class IncidentDiagnosticsOptionsValidator : IValidateOptions<Incid
     }
 }
 
-/// <summary>Binds <see cref="IncidentDiagnosticsOptions"/>.</summary>
-public static class IncidentDiagnosticsRegistration
+/// <summary>Binds <see cref="IncidentDiagnosticsOptions"/>, validated at start-up.</summary>
+internal static class IncidentDiagnosticsRegistration
 {
     public static IServiceCollection AddIncidentDiagnostics(this IServiceCollection services, IConfiguration configuration)
     {
@@ -119,6 +121,7 @@ public static class IncidentDiagnosticsRegistration
             .Configure(options => configuration.GetSection(IncidentDiagnosticsOptions.Section).Bind(options.Services))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IncidentDiagnosticsOptions>, IncidentDiagnosticsOptionsValidator>();
+        services.AddSingleton<IncidentDiagnostics>();
         return services;
     }
 }

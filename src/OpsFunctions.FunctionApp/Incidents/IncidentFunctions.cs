@@ -1,0 +1,39 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using OpsFunctions.FunctionApp.Durable;
+using OpsFunctions.Operations.Incidents;
+
+namespace OpsFunctions.FunctionApp.Incidents;
+
+/// <summary>Incident response as Durable Functions: the incident orchestrator and its activities.</summary>
+public static class IncidentFunctions
+{
+    // One instance for every run, as the generator does: orchestrators keep no state between runs.
+    private static readonly IncidentOrchestrator Orchestrator = new();
+
+    [Function(nameof(IncidentOrchestrator))]
+    public static Task<IncidentOutcome> RunIncidentOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
+        => TaskFunctions.RunOrchestratorAsync(context, Orchestrator);
+
+    [Function(nameof(RecordIncident))]
+    public static Task<bool> RunRecordIncident([ActivityTrigger] RecordIncidentInput input, string instanceId, FunctionContext executionContext)
+        => TaskFunctions.RunActivityAsync<RecordIncident, RecordIncidentInput, bool>(nameof(RecordIncident), input, instanceId, executionContext);
+
+    [Function(nameof(NotifyIncident))]
+    public static Task<NotifyIncidentResult> RunNotifyIncident([ActivityTrigger] NotifyIncidentInput input, string instanceId, FunctionContext executionContext)
+        => TaskFunctions.RunActivityAsync<NotifyIncident, NotifyIncidentInput, NotifyIncidentResult>(nameof(NotifyIncident), input, instanceId, executionContext);
+
+    // The isolated worker has no DurableTaskClient service: the binding gives it.
+    [Function(nameof(SignalInstance))]
+    public static Task<bool> RunSignalInstance([ActivityTrigger] SignalInstanceInput input, string instanceId, [DurableClient] DurableTaskClient client, FunctionContext executionContext)
+        => TaskFunctions.RunActivityAsync<SignalInstance, SignalInstanceInput, bool>(nameof(SignalInstance), input, instanceId, executionContext, client);
+
+    [Function(nameof(RunIncidentDiagnostics))]
+    public static Task<IReadOnlyList<string>> RunRunIncidentDiagnostics([ActivityTrigger] RunIncidentDiagnosticsInput input, string instanceId, FunctionContext executionContext)
+        => TaskFunctions.RunActivityAsync<RunIncidentDiagnostics, RunIncidentDiagnosticsInput, IReadOnlyList<string>>(nameof(RunIncidentDiagnostics), input, instanceId, executionContext);
+
+    [Function(nameof(WriteIncidentReport))]
+    public static Task<string> RunWriteIncidentReport([ActivityTrigger] WriteIncidentReportInput input, string instanceId, FunctionContext executionContext)
+        => TaskFunctions.RunActivityAsync<WriteIncidentReport, WriteIncidentReportInput, string>(nameof(WriteIncidentReport), input, instanceId, executionContext);
+}

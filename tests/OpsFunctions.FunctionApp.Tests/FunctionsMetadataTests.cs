@@ -1,0 +1,99 @@
+using OpsFunctions.Durable;
+using OpsFunctions.Operations;
+
+namespace OpsFunctions.FunctionApp.Tests;
+
+/// <summary>
+/// What the Functions host will index, read from the <c>functions.metadata</c> the build generated (Core Tools is not
+/// needed): one function per orchestrator and activity the workflows register, with the right trigger, and no other.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private const string OrchestrationTrigger = "orchestrationTrigger";
+    private const string ActivityTrigger = "activityTrigger";
+
+    private static readonly DurableTaskRegistry Registry = new DurableTaskRegistry().AddIncidentResponse();
+
+    public static TheoryData<string> RegisteredOrchestrators => [.. Registry.GetOrchestrators().Select(entry => entry.Key.Name)];
+
+    public static TheoryData<string> RegisteredActivities => [.. Registry.GetActivities().Select(entry => entry.Key.Name)];
+
+    [Theory]
+    [MemberData(nameof(RegisteredOrchestrators))]
+    public void RegisteredOrchestrator_HasOneFunction_WithAnOrchestrationTrigger(string name)
+        => AssertOneFunctionTriggeredBy(name, OrchestrationTrigger);
+
+    [Theory]
+    [MemberData(nameof(RegisteredActivities))]
+    public void RegisteredActivity_HasOneFunction_WithAnActivityTrigger(string name)
+        => AssertOneFunctionTriggeredBy(name, ActivityTrigger);
+
+    [Fact]
+    public void OrchestrationFunctions_AreExactlyTheRegisteredOrchestrators()
+        => AssertSameNames("orchestrator", Registry.GetOrchestrators().Select(entry => entry.Key.Name), FunctionsTriggeredBy(OrchestrationTrigger));
+
+    [Fact]
+    public void ActivityFunctions_AreExactlyTheRegisteredActivities()
+        => AssertSameNames("activity", Registry.GetActivities().Select(entry => entry.Key.Name), FunctionsTriggeredBy(ActivityTrigger));
+
+    [Fact]
+    public void Registry_HasTheWorkflowsOrchestratorsAndActivities()
+    {
+        // Guards the tests above against an empty registry, which would make them pass with no function at all.
+        Assert.True(Registry.HasOrchestrator(nameof(Operations.Incidents.IncidentOrchestrator)));
+        Assert.NotEmpty(Registry.GetActivities());
+    }
+
+    [Fact]
+    public void EveryFunction_HasExactlyOneTrigger()
+    {
+        var functions = FunctionAppOutput.Functions();
+
+        Assert.NotEmpty(functions);
+        Assert.All(functions, function => Assert.True(
+            function.Triggers.Count() == 1,
+            $"{function.Name} has triggers [{string.Join(", ", function.Triggers.Select(t => t.Type))}]; want exactly one"));
+    }
+
+    [Fact]
+    public void ExtensionsJson_ListsTheDurableTaskExtension()
+    {
+        using var extensions = FunctionAppOutput.Read("extensions.json");
+
+        var durable = Assert.Single(
+            extensions.RootElement.GetProperty("extensions").EnumerateArray(),
+            extension => extension.GetProperty("name").GetString() == "DurableTask");
+        Assert.StartsWith("Microsoft.Azure.WebJobs.Extensions.DurableTask.", durable.GetProperty("typeName").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("/Microsoft.Azure.WebJobs.Extensions.DurableTask.dll", durable.GetProperty("hintPath").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HostJson_IsVersion2_WithItsOwnTaskHub()
+    {
+        using var host = FunctionAppOutput.Read("host.json");
+
+        Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
+        Assert.Equal("OpsFunctions", host.RootElement.GetProperty("extensions").GetProperty("durableTask").GetProperty("hubName").GetString());
+    }
+
+    private static void AssertOneFunctionTriggeredBy(string name, string triggerType)
+    {
+        var named = FunctionAppOutput.Functions().Where(function => function.Name == name).ToList();
+        Assert.True(named.Count == 1, $"functions.metadata has {named.Count} functions named {name}; want exactly one");
+        var trigger = Assert.Single(named[0].Triggers);
+        Assert.Equal((triggerType, "In"), (trigger.Type, trigger.Direction));
+    }
+
+    private static IEnumerable<string> FunctionsTriggeredBy(string triggerType)
+        => FunctionAppOutput.Functions().Where(function => function.Triggers.Any(trigger => trigger.Type == triggerType)).Select(function => function.Name);
+
+    private static void AssertSameNames(string kind, IEnumerable<string> registered, IEnumerable<string> functions)
+    {
+        var missing = registered.Except(functions, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var extra = functions.Except(registered, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        Assert.True(
+            missing.Count == 0 && extra.Count == 0,
+            $"{kind} registered by AddIncidentResponse() without a function: [{string.Join(", ", missing)}]; "
+            + $"{kind} function with nothing registered under its name: [{string.Join(", ", extra)}]");
+    }
+}

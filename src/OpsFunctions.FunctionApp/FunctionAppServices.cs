@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsFunctions.FunctionApp.Hosting;
 using OpsFunctions.Operations;
 
 namespace OpsFunctions.FunctionApp;
@@ -10,5 +11,7 @@ namespace OpsFunctions.FunctionApp;
 public static class FunctionAppServices
 {
     public static IServiceCollection AddFunctionAppServices(this IServiceCollection services, IConfiguration configuration)
-        => services.AddIncidentResponse(configuration);
+        => services
+            .AddSingleton(_ => FunctionAppStorage.Records(configuration))
+            .AddIncidentResponse(configuration);
 }

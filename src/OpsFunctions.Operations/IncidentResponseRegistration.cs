@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
+using OpsFunctions.Operations.Incidents.Storage;
+using OpsFunctions.Operations.Storage;
 
 namespace OpsFunctions.Operations;
 
@@ -31,7 +33,8 @@ public static class IncidentResponseRegistration
     /// <summary>
     /// Binds <c>Escalation</c> (<see cref="EscalationOptions"/>), <c>Incidents</c> (<see cref="IncidentRoutingOptions"/>)
     /// and <c>Incidents:Diagnostics</c> with validation at start-up, and adds the notification channels and diagnostics
-    /// clients the activities call. The host adds <see cref="IIncidentStore"/> and, optionally, <see cref="IActionLinks"/>.
+    /// clients the activities call, and the incident store where the host keeps records (a <see cref="RecordStorage"/> it
+    /// registers). The host may add <see cref="IActionLinks"/>, for acknowledge and resolve links in notifications.
     /// </summary>
     public static IServiceCollection AddIncidentResponse(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,6 +47,7 @@ public static class IncidentResponseRegistration
         services.TryAddSingleton<EscalationPolicySelector>();
         services.AddOpsIntegrations(configuration);
         services.AddIncidentDiagnostics(configuration);
+        services.AddIncidentStore();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

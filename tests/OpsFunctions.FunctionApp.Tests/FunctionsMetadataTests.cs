@@ -1,4 +1,5 @@
 using OpsFunctions.Durable;
+using OpsFunctions.FunctionApp.Hosting;
 using OpsFunctions.Operations;
 
 namespace OpsFunctions.FunctionApp.Tests;
@@ -73,7 +74,8 @@ public sealed class FunctionsMetadataTests
         using var host = FunctionAppOutput.Read("host.json");
 
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
-        Assert.Equal("OpsFunctions", host.RootElement.GetProperty("extensions").GetProperty("durableTask").GetProperty("hubName").GetString());
+        // The records of the features are named after the hub the app reads by default; the two must agree.
+        Assert.Equal(FunctionAppStorage.DefaultHubName, host.RootElement.GetProperty("extensions").GetProperty("durableTask").GetProperty("hubName").GetString());
     }
 
     private static void AssertOneFunctionTriggeredBy(string name, string triggerType)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Http;
+using OpsFunctions.Testing.Incidents;
 
 namespace OpsFunctions.Host.Tests;
 

@@ -5,6 +5,7 @@ using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Dtfx;
+using OpsFunctions.Testing.Incidents;
 
 namespace OpsFunctions.Operations.Tests;
 

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
-using OpsFunctions.Integrations.Diagnostics;
-using OpsFunctions.Integrations.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.History;
+using OpsFunctions.Integrations.Diagnostics;
+using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Hosting;
+using OpsFunctions.Testing.Incidents;
 
 namespace OpsFunctions.Operations.Tests;
 

@@ -27,6 +27,7 @@ public static class EngineRegistration
             .AddDurableTask(options => options.ShutdownGracePeriod = DefaultShutdownGracePeriod)
             .AddTasks(tasks => tasks.AddOrchestrator<OnceMarker>().AddSamples().AddIncidentResponse())
             .UseConfiguredStorage(configuration, paths);
+        services.AddRecordStorage(configuration, paths);
 
         var section = configuration.GetSection(DurableTaskSection);
         services.AddOptions<DurableTaskOptions>()

@@ -26,9 +26,6 @@ public sealed class HostPaths
 
     public string DatabaseFile => Path.Combine(DataDirectory, HubName + ".db");
 
-    /// <summary>Gets the incident store's database on the embedded store, beside the engine's.</summary>
-    public string IncidentsFile => Path.Combine(DataDirectory, HubName + ".incidents.db");
-
     public string KeysFile => Path.Combine(DataDirectory, HubName + ".keys.json");
 
     public static HostPaths From(IConfiguration configuration, string contentRoot)

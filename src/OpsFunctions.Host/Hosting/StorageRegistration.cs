@@ -1,5 +1,6 @@
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.AzureStorage;
+using OpsFunctions.Operations.Storage;
 
 namespace OpsFunctions.Host.Hosting;
 
@@ -15,6 +16,15 @@ public static class StorageRegistration
         => UsesAzureStorage(configuration)
             ? UseAzureStorage(builder, configuration)
             : builder.UseSqlite($"Data Source={paths.DatabaseFile}");
+
+    /// <summary>
+    /// Puts the features' records beside the engine's store, by the same rule: Tables in the same account, or SQLite files
+    /// in the data directory. A malformed connection setting fails here, with a message naming it.
+    /// </summary>
+    public static IServiceCollection AddRecordStorage(this IServiceCollection services, IConfiguration configuration, HostPaths paths)
+        => services.AddSingleton(UsesAzureStorage(configuration)
+            ? RecordStorage.InTables(AzureStorageAccount.Tables(configuration), paths.HubName)
+            : RecordStorage.InDirectory(paths.DataDirectory, paths.HubName));
 
     public static bool UsesAzureStorage(IConfiguration configuration)
         => AzureStorageConnection.IsConfigured(configuration, AzureStorageKey);

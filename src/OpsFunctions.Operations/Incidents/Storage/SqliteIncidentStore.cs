@@ -1,8 +1,7 @@
 using System.Data;
 using Microsoft.Data.Sqlite;
-using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Host.Incidents.Storage;
+namespace OpsFunctions.Operations.Incidents.Storage;
 
 /// <summary>
 /// An <see cref="IIncidentStore"/> in a SQLite file beside the engine's database (<c>&lt;hub&gt;.incidents.db</c>):
@@ -67,7 +66,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrEmpty(record.Id);
         var json = IncidentStoreFormat.Serialize(record);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO Incidents (Id, OpenedAt, Service, Severity, State, Record)
@@ -82,7 +81,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
         command.Parameters.AddWithValue("@severity", record.Severity.ToString());
         command.Parameters.AddWithValue("@state", record.State.ToString());
         command.Parameters.AddWithValue("@record", json);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task AppendTimelineAsync(string incidentId, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken)
@@ -94,8 +93,8 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
             return;
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
 
@@ -114,17 +113,17 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
             at.Value = item.At.UtcTicks;
             key.Value = IncidentStoreFormat.EntryKey(item);
             entry.Value = IncidentStoreFormat.Serialize(item);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task SaveReportAsync(string incidentId, string markdown, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(incidentId);
         ArgumentNullException.ThrowIfNull(markdown);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO Reports (IncidentId, Markdown) VALUES (@id, @markdown)
@@ -132,17 +131,17 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
             """;
         command.Parameters.AddWithValue("@id", incidentId);
         command.Parameters.AddWithValue("@markdown", markdown);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Record FROM Incidents WHERE Id = @id;";
         command.Parameters.AddWithValue("@id", incidentId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json
+        return await command.ExecuteScalarAsync(cancellationToken) is string json
             ? IncidentStoreFormat.DeserializeRecord(json)
             : null;
     }
@@ -150,13 +149,13 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Entry FROM Timeline WHERE IncidentId = @id ORDER BY At, Sequence;";
         command.Parameters.AddWithValue("@id", incidentId);
         var entries = new List<TimelineEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(IncidentStoreFormat.DeserializeEntry(reader.GetString(0)));
         }
@@ -167,17 +166,17 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     public async Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Markdown FROM Reports WHERE IncidentId = @id;";
         command.Parameters.AddWithValue("@id", incidentId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public async Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         var after = IncidentPaging.Validate(query);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var conditions = new List<string>();
         if (query.OpenedFrom is { } from)
@@ -222,9 +221,9 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
         command.Parameters.AddWithValue("@limit", query.PageSize + 1);
 
         var records = new List<IncidentRecord>(Math.Min(query.PageSize + 1, 64));
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken))
             {
                 records.Add(IncidentStoreFormat.DeserializeRecord(reader.GetString(0)));
             }
@@ -255,26 +254,26 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     {
         if (!_initialized)
         {
-            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await InitializeAsync(cancellationToken);
         }
 
         var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};", cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};", cancellationToken);
             return connection;
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync();
             throw;
         }
     }
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await _initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _initializeGate.WaitAsync(cancellationToken);
         try
         {
             if (_initialized)
@@ -284,10 +283,10 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
 
             Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
             await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, Schema, cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};", cancellationToken);
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+            await ExecuteAsync(connection, Schema, cancellationToken);
             _initialized = true;
         }
         finally
@@ -300,6 +299,6 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Host.Incidents.Storage;
+namespace OpsFunctions.Operations.Incidents.Storage;
 
 /// <summary>
 /// What the SQLite and Table incident stores share: the JSON of records and timeline entries, and the key that makes

@@ -1,14 +1,14 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text.RegularExpressions;
-using OpsFunctions.Durable.AzureStorage;
+using System.Text;
 
-namespace OpsFunctions.Host.Incidents.Storage;
+namespace OpsFunctions.Operations.Incidents.Storage;
 
 /// <summary>
 /// Keys of the incident table. Ids are escaped as the engine escapes instance ids: Azure Tables refuse '/', '\', '#',
 /// '?' and control characters in keys, and '%' is escaped too so the encoding stays one to one.
 /// </summary>
-internal static partial class TableKeys
+internal static class TableKeys
 {
     /// <summary>The partition that lists every incident by opening time, newest first.</summary>
     public const string IndexPartition = "incidents";
@@ -27,22 +27,6 @@ internal static partial class TableKeys
 
     public const string TimelineEnd = "t:";
 
-    /// <summary>Gets the table of a task hub's incidents: <c>&lt;hub&gt;Incidents</c>.</summary>
-    /// <exception cref="ArgumentException">The name breaks Azure Tables' rules; the message says which and why.</exception>
-    public static string TableName(string hubName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(hubName);
-        var name = hubName + "Incidents";
-        if (!TableNamePattern().IsMatch(name))
-        {
-            throw new ArgumentException(
-                $"Task hub name '{hubName}' gives table name '{name}', which Azure Tables refuse: table names are 3 to 63 letters and digits, starting with a letter.",
-                nameof(hubName));
-        }
-
-        return name;
-    }
-
     /// <summary>Gets the partition of one incident: its record pointer, timeline and report.</summary>
     public static string IncidentPartition(string incidentId) => "incident:" + Encode(incidentId);
 
@@ -56,8 +40,23 @@ internal static partial class TableKeys
     public static string TimelineRow(long ticks, string entryKey)
         => "t" + ticks.ToString("D19", CultureInfo.InvariantCulture) + "-" + entryKey;
 
-    public static string Encode(string id) => KeyEncoder.Encode(id);
+    /// <summary>Escapes what Azure Tables refuse in keys as <c>%XX</c>, exactly as the engine escapes instance ids.</summary>
+    public static string Encode(string id)
+    {
+        if (!id.AsSpan().ContainsAny(Escaped))
+        {
+            return id;
+        }
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
-    private static partial Regex TableNamePattern();
+        var builder = new StringBuilder(id.Length + 8);
+        foreach (var c in id)
+        {
+            _ = Escaped.Contains(c) ? builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture)) : builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    private static readonly SearchValues<char> Escaped = SearchValues.Create(
+        "%/\\#?" + new string([.. Enumerable.Range(0, 32).Concat(Enumerable.Range(0x7F, 0x21)).Select(i => (char)i)]));
 }

@@ -1,8 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Host.Incidents.Storage;
+namespace OpsFunctions.Operations.Incidents.Storage;
 
 public sealed partial class TableIncidentStore
 {
@@ -33,18 +32,18 @@ public sealed partial class TableIncidentStore
             return;
         }
 
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken);
         var partition = TableKeys.IncidentPartition(incidentId);
         var first = TableKeys.TimelineRow(pending.Min(p => p.Ticks), string.Empty);
         var end = TableKeys.TimelineRow(pending.Max(p => p.Ticks) + 1, string.Empty);
         var conflicts = 0;
         while (true)
         {
-            var head = await Table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.TimelineHeadRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var head = await Table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.TimelineHeadRow, cancellationToken: cancellationToken);
             var existing = new HashSet<string>(StringComparer.Ordinal);
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey lt {end}");
             // Only the keys: with $select the service returns just the named properties, keys included only when named.
-            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: [RowKeyProperty], cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: [RowKeyProperty], cancellationToken: cancellationToken))
             {
                 existing.Add(row.RowKey);
             }
@@ -71,7 +70,7 @@ public sealed partial class TableIncidentStore
                 : new TableTransactionAction(TableTransactionActionType.Add, newHead));
             try
             {
-                await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                await Table.SubmitTransactionAsync(actions, cancellationToken);
                 pending.RemoveRange(0, round.Count);
                 if (pending.Count == 0)
                 {
@@ -88,11 +87,11 @@ public sealed partial class TableIncidentStore
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {TableKeys.IncidentPartition(incidentId)} and RowKey ge {TableKeys.TimelineFirst} and RowKey lt {TableKeys.TimelineEnd}");
         var rows = new List<(string Ticks, long Sequence, TimelineEntry Entry)>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var json = TablePayload.Read(row, EntryProperty) ?? throw new InvalidDataException($"Timeline row '{row.RowKey}' holds no entry.");
 

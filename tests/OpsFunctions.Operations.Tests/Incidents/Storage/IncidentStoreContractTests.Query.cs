@@ -1,6 +1,6 @@
 using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Host.Tests.Incidents;
+namespace OpsFunctions.Operations.Tests.Incidents.Storage;
 
 public abstract partial class IncidentStoreContractTests
 {

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Azure.Data.Tables;
 
-namespace OpsFunctions.Host.Incidents.Storage;
+namespace OpsFunctions.Operations.Incidents.Storage;
 
 /// <summary>
 /// Text in table properties past their 64 KB limit: up to 32,000 characters it is one readable string property;

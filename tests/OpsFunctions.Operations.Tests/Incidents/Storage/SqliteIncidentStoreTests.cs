@@ -1,7 +1,7 @@
-using OpsFunctions.Host.Incidents.Storage;
+using OpsFunctions.Operations.Incidents.Storage;
 using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Host.Tests.Incidents;
+namespace OpsFunctions.Operations.Tests.Incidents.Storage;
 
 public sealed class SqliteIncidentStoreTests : IncidentStoreContractTests, IAsyncDisposable
 {

@@ -1,6 +1,7 @@
 using OpsFunctions.Operations.Incidents;
+using OpsFunctions.Testing.Incidents;
 
-namespace OpsFunctions.Host.Tests.Incidents;
+namespace OpsFunctions.Operations.Tests.Incidents.Storage;
 
 public sealed class InMemoryIncidentStoreTests : IncidentStoreContractTests
 {

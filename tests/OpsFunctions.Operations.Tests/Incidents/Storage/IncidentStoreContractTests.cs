@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Host.Tests.Incidents;
+namespace OpsFunctions.Operations.Tests.Incidents.Storage;
 
 /// <summary>
 /// The behaviour every <see cref="IIncidentStore"/> must have; each store's test class inherits it and creates its store.

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Azure.Data.Tables;
-using OpsFunctions.Host.Incidents.Storage;
+using OpsFunctions.Operations.Incidents.Storage;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Azure;
 
-namespace OpsFunctions.Host.Tests.Incidents;
+namespace OpsFunctions.Operations.Tests.Incidents.Storage;
 
 /// <summary>The contract on Azurite, each test on a fresh table that is deleted afterwards.</summary>
 public sealed class TableIncidentStoreTests : IncidentStoreContractTests, IAsyncDisposable

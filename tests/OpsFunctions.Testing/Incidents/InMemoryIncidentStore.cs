@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
+using OpsFunctions.Operations.Incidents;
 
-namespace OpsFunctions.Operations.Incidents;
+namespace OpsFunctions.Testing.Incidents;
 
 /// <summary>
-/// An <see cref="IIncidentStore"/> in memory: for tests and for a host that runs without an incident store.
-/// Everything is lost on restart.
+/// An <see cref="IIncidentStore"/> in memory, for tests: it keeps the store contract, and everything is lost on restart.
 /// </summary>
 public sealed class InMemoryIncidentStore : IIncidentStore
 {

@@ -1,8 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
-using OpsFunctions.Operations.Incidents;
+using OpsFunctions.Operations.Storage;
 
-namespace OpsFunctions.Host.Incidents.Storage;
+namespace OpsFunctions.Operations.Incidents.Storage;
 
 /// <summary>
 /// An <see cref="IIncidentStore"/> in Azure Tables: the table <c>&lt;hub&gt;Incidents</c> in the engine's storage account.
@@ -37,7 +37,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     public TableIncidentStore(TableServiceClient service, string hubName)
     {
         ArgumentNullException.ThrowIfNull(service);
-        TableName = TableKeys.TableName(hubName);
+        TableName = RecordStorage.InTables(service, hubName).TableName(IncidentStoreRegistration.Feature);
         Table = service.GetTableClient(TableName);
     }
 
@@ -50,7 +50,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrEmpty(record.Id);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken);
         var partition = TableKeys.IncidentPartition(record.Id);
         var opened = record.OpenedAt.UtcTicks;
         var indexRow = TableKeys.IndexRow(opened, record.Id);
@@ -66,19 +66,19 @@ public sealed partial class TableIncidentStore : IIncidentStore
 
         // The index row first, then the pointer: a lookup never finds a pointer to a row that is not there. When the
         // opening time changed, the old index row goes last; a crash before that leaves it until the retried upsert.
-        var pointer = await Table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.RecordRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var pointer = await Table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.RecordRow, cancellationToken: cancellationToken);
         var previousRow = pointer.HasValue ? pointer.Value!.GetString(IndexRowProperty) : null;
-        await Table.UpsertEntityAsync(index, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await Table.UpsertEntityAsync(index, TableUpdateMode.Replace, cancellationToken);
         if (previousRow == indexRow)
         {
             return;
         }
 
         var newPointer = new TableEntity(partition, TableKeys.RecordRow) { [IndexRowProperty] = indexRow, [OpenedTicksProperty] = opened };
-        await Table.UpsertEntityAsync(newPointer, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await Table.UpsertEntityAsync(newPointer, TableUpdateMode.Replace, cancellationToken);
         if (previousRow is not null)
         {
-            await DeleteIfExistsAsync(TableKeys.IndexPartition, previousRow, cancellationToken).ConfigureAwait(false);
+            await DeleteIfExistsAsync(TableKeys.IndexPartition, previousRow, cancellationToken);
         }
     }
 
@@ -86,38 +86,38 @@ public sealed partial class TableIncidentStore : IIncidentStore
     {
         ArgumentException.ThrowIfNullOrEmpty(incidentId);
         ArgumentNullException.ThrowIfNull(markdown);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken);
         var report = new TableEntity(TableKeys.IncidentPartition(incidentId), TableKeys.ReportRow);
         TablePayload.Write(report, RecordProperty, markdown, $"The report of incident '{incidentId}'");
-        await Table.UpsertEntityAsync(report, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await Table.UpsertEntityAsync(report, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var pointer = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IncidentPartition(incidentId), TableKeys.RecordRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken);
+        var pointer = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IncidentPartition(incidentId), TableKeys.RecordRow, cancellationToken: cancellationToken);
         if (!pointer.HasValue || pointer.Value!.GetString(IndexRowProperty) is not { } indexRow)
         {
             return null;
         }
 
-        var index = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IndexPartition, indexRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var index = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IndexPartition, indexRow, cancellationToken: cancellationToken);
         return index.HasValue ? ReadRecord(index.Value!) : null;
     }
 
     public async Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var report = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IncidentPartition(incidentId), TableKeys.ReportRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken);
+        var report = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IncidentPartition(incidentId), TableKeys.ReportRow, cancellationToken: cancellationToken);
         return report.HasValue ? TablePayload.Read(report.Value!, RecordProperty) : null;
     }
 
     public async Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         var after = IncidentPaging.Validate(query);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureTableAsync(cancellationToken);
         var filter = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.IndexPartition}") };
         if (query.OpenedTo is { } to)
         {
@@ -153,7 +153,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
         // One more than a page tells whether another page follows; the service may answer in several pages of its own.
         var records = new List<IncidentRecord>(Math.Min(query.PageSize + 1, 64));
         var rows = Table.QueryAsync<TableEntity>(string.Join(" and ", filter), maxPerPage: Math.Min(query.PageSize + 1, 1000), cancellationToken: cancellationToken);
-        await foreach (var row in rows.ConfigureAwait(false))
+        await foreach (var row in rows)
         {
             records.Add(ReadRecord(row));
             if (records.Count > query.PageSize)
@@ -179,7 +179,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     {
         try
         {
-            await Table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken).ConfigureAwait(false);
+            await Table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.Status == 404)
         {
@@ -193,12 +193,12 @@ public sealed partial class TableIncidentStore : IIncidentStore
             return;
         }
 
-        await _createGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _createGate.WaitAsync(cancellationToken);
         try
         {
             if (!_created)
             {
-                await Table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await Table.CreateIfNotExistsAsync(cancellationToken);
                 _created = true;
             }
         }

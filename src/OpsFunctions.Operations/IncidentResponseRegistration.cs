@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Operations.Escalation;
+using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Operations.Incidents.Storage;
 using OpsFunctions.Operations.Storage;
@@ -48,6 +49,8 @@ public static class IncidentResponseRegistration
         services.AddOpsIntegrations(configuration);
         services.AddIncidentDiagnostics(configuration);
         services.AddIncidentStore();
+        services.AddOpsIngress(configuration);
+        services.AddOptions<AlertmanagerOptions>().Bind(configuration.GetSection(AlertmanagerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -1,5 +1,5 @@
 using OpsFunctions.Durable;
-using OpsFunctions.Host.Durability;
+using OpsFunctions.Operations.Durability;
 using OpsFunctions.Testing.Hosting;
 
 namespace OpsFunctions.Host.Tests;

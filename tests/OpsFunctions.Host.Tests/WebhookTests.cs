@@ -17,7 +17,6 @@ public sealed class WebhookTests
 
     [Theory]
     [InlineData("GitHub")]
-    [InlineData("Alertmanager")]
     [InlineData("Deployments")]
     public async Task StartAsync_TriggerNamingAnUnregisteredOrchestrator_FailsNamingTheSetting(string section)
     {
@@ -301,19 +300,6 @@ public sealed class WebhookTests
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!["id"]!.GetValue<string>();
         Assert.Equal("IncidentOrchestrator", (await host.Client.GetInstanceAsync(id, cancellation: Cancellation))!.Name);
-    }
-
-    [Fact]
-    public async Task Alertmanager_AnotherOrchestratorConfigured_StartsItWithThePayload()
-    {
-        var settings = RunningHost.DefaultSettings();
-        settings["Alertmanager:Orchestrator"] = "SampleWorkflow";
-        await using var host = await RunningHost.StartAsync(settings, cancellationToken: Cancellation);
-
-        using var response = await host.Http.SendAsync(Post("/api/alerts/alertmanager", Alert, RunningHost.FunctionKey), Cancellation);
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(1, await CountAsync(host, "alertmanager-"));
     }
 
     [Fact]

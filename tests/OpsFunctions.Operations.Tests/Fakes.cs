@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using OpsFunctions.Integrations.Diagnostics;
 using OpsFunctions.Integrations.Notifications;
+using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Tests;
@@ -65,7 +66,7 @@ public sealed class RecordingSender(TimeProvider time) : INotificationSender
 /// <summary>Links that name the instance and the event, as the host's approval tokens would.</summary>
 public sealed class FakeActionLinks : IActionLinks
 {
-    public Task<Uri> CreateAsync(string instanceId, string eventName, string? actor, CancellationToken cancellationToken)
+    public Task<Uri> CreateAsync(string instanceId, string eventName, string decision, string? actor, CancellationToken cancellationToken)
         => Task.FromResult(new Uri($"https://ops.test/api/approvals/{Uri.EscapeDataString(instanceId)}.{eventName}"));
 }
 

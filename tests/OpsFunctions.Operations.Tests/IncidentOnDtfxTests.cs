@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.Integrations.Diagnostics;
 using OpsFunctions.Integrations.Notifications;
+using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Dtfx;

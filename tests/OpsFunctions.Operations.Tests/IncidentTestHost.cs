@@ -5,6 +5,7 @@ using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Integrations.Diagnostics;
 using OpsFunctions.Integrations.Notifications;
+using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Hosting;
 using OpsFunctions.Testing.Incidents;

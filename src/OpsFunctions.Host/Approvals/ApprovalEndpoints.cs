@@ -1,12 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Client;
-using OpsFunctions.Host.Durability;
+using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations.Durability;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Management;
 using OpsFunctions.Host.Security;
 using OpsFunctions.Host.Webhooks;
+using OpsFunctions.Operations.Approvals;
 
 namespace OpsFunctions.Host.Approvals;
 
@@ -24,12 +27,16 @@ public sealed record ApprovalServices(ApprovalTokens Tokens, OnceGate Gate, Dura
 public static partial class ApprovalEndpoints
 {
     public const string Scope = "approval";
+
+    /// <summary>The actor a redeemed link names when it was issued for nobody in particular.</summary>
+    public const string LinkActor = "link";
     public const int MaxLifetimeMinutes = 60 * 24 * 30;
 
     public static IServiceCollection AddApprovals(this IServiceCollection services)
     {
         services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApprovalTokens>();
+        services.TryAddSingleton<IActionLinks, ApprovalLinks>();
         return services;
     }
 
@@ -78,9 +85,15 @@ public static partial class ApprovalEndpoints
             return ApprovalPages.Answer(request, StatusCodes.Status409Conflict, "Already used", "This approval link has already been used.");
         }
 
-        // An incident's ack / resolve link raises what the incident waits for: who acted. Other approvals get the decision.
-        object payload = Incidents.ActionLinks.RedeemPayload(claims) as object
-            ?? new { decision = claims.Decision, approver = claims.Approver, decidedAt = services.TimeProvider.GetUtcNow() };
+        // One payload for every waiter: who acted and how (what an incident records), and the decision itself.
+        var payload = new
+        {
+            actor = string.IsNullOrWhiteSpace(claims.Approver) ? LinkActor : claims.Approver,
+            note = "via a signed link",
+            decision = claims.Decision,
+            approver = claims.Approver,
+            decidedAt = services.TimeProvider.GetUtcNow(),
+        };
         try
         {
             await services.Client.RaiseEventAsync(claims.InstanceId, claims.EventName, payload, cancellationToken);

@@ -1,7 +1,7 @@
 using OpsFunctions.Durable;
-using OpsFunctions.Host.Durability;
 using OpsFunctions.Host.Samples;
 using OpsFunctions.Operations;
+using OpsFunctions.Operations.Http;
 
 namespace OpsFunctions.Host.Hosting;
 
@@ -25,7 +25,7 @@ public static class EngineRegistration
         services.AddSingleton(paths);
         services
             .AddDurableTask(options => options.ShutdownGracePeriod = DefaultShutdownGracePeriod)
-            .AddTasks(tasks => tasks.AddOrchestrator<OnceMarker>().AddSamples().AddIncidentResponse())
+            .AddTasks(tasks => tasks.AddOpsIngress().AddSamples().AddIncidentResponse())
             .UseConfiguredStorage(configuration, paths);
         services.AddRecordStorage(configuration, paths);
 

@@ -1,10 +1,12 @@
 using OpsFunctions.Host.Approvals;
-using OpsFunctions.Host.Incidents;
 using OpsFunctions.Host.Management;
 using OpsFunctions.Host.Observability;
 using OpsFunctions.Host.Schedules;
 using OpsFunctions.Host.Security;
 using OpsFunctions.Host.Webhooks;
+using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations;
+using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Host.Hosting;
 
@@ -21,10 +23,10 @@ public static class OpsFunctionsHostExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.DescribeUnexpected);
         builder.Services.AddOpsEngine(builder.Configuration, builder.Environment);
         builder.Services.AddHostKeys();
-        builder.Services.AddWebhooks();
+        builder.Services.AddWebhooks(builder.Configuration);
         builder.Services.AddApprovals();
         builder.Services.AddSchedules();
-        builder.Services.AddIncidents(builder.Configuration);
+        builder.Services.AddIncidentResponse(builder.Configuration);
         builder.Services.AddOpsObservability();
         return builder;
     }

@@ -8,6 +8,7 @@ using OpsFunctions.Durable.Storage;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Security;
 using OpsFunctions.Host.Webhooks;
+using OpsFunctions.Operations.Http;
 
 namespace OpsFunctions.Host.Management;
 
@@ -26,8 +27,8 @@ public sealed record ManagementServices(
 /// </summary>
 public static partial class ManagementEndpoints
 {
-    public const string ContinuationHeader = "x-ms-continuation-token";
-    public const int MaxPageSize = 1000;
+    public const string ContinuationHeader = QueryParameters.ContinuationHeader;
+    public const int MaxPageSize = QueryParameters.MaxPageSize;
 
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder app)
     {
@@ -130,8 +131,8 @@ public static partial class ManagementEndpoints
     {
         var errors = new Dictionary<string, string>();
         var statuses = ManagementQuery.Statuses(runtimeStatus, errors);
-        var from = ManagementQuery.Time(createdTimeFrom, nameof(createdTimeFrom), errors);
-        var to = ManagementQuery.Time(createdTimeTo, nameof(createdTimeTo), errors);
+        var from = QueryParameters.Time(createdTimeFrom, nameof(createdTimeFrom), errors);
+        var to = QueryParameters.Time(createdTimeTo, nameof(createdTimeTo), errors);
         if (top is < 1 or > MaxPageSize)
         {
             errors[nameof(top)] = $"The field 'top' must be between 1 and {MaxPageSize}.";
@@ -198,8 +199,8 @@ public static partial class ManagementEndpoints
     {
         var errors = new Dictionary<string, string>();
         var statuses = ManagementQuery.Statuses(runtimeStatus, errors);
-        var from = ManagementQuery.Time(createdTimeFrom, nameof(createdTimeFrom), errors);
-        var to = ManagementQuery.Time(createdTimeTo, nameof(createdTimeTo), errors);
+        var from = QueryParameters.Time(createdTimeFrom, nameof(createdTimeFrom), errors);
+        var to = QueryParameters.Time(createdTimeTo, nameof(createdTimeTo), errors);
         if (from is null && !errors.ContainsKey(nameof(createdTimeFrom)))
         {
             errors[nameof(createdTimeFrom)] = "The field 'createdTimeFrom' is required to purge many instances.";

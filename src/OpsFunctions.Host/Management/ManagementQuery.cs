@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpsFunctions.Durable;
 
 namespace OpsFunctions.Host.Management;
@@ -26,21 +25,5 @@ public static class ManagementQuery
         }
 
         return statuses;
-    }
-
-    public static DateTimeOffset? Time(string? value, string field, Dictionary<string, string> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
-        {
-            return time;
-        }
-
-        errors[field] = $"The field '{field}' holds '{value}', which is not an ISO 8601 time.";
-        return null;
     }
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Cronos;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Client;
-using OpsFunctions.Host.Durability;
+using OpsFunctions.Operations.Durability;
 
 namespace OpsFunctions.Host.Schedules;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpsFunctions.Host.Hosting;
+using OpsFunctions.Operations.Http;
 
 namespace OpsFunctions.Host.Security;
 
@@ -58,6 +59,7 @@ public static partial class KeyAuthorization
             return HostKeys.Load(configuration, KeyStorage.For(configuration, sp.GetRequiredService<HostPaths>()));
         });
         services.AddHostedService<KeyAnnouncer>();
+        services.AddSingleton<IKeyCheck, HostKeyCheck>();
         return services;
     }
 

@@ -3,8 +3,8 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Client;
-using OpsFunctions.Host.Durability;
-using OpsFunctions.Host.Incidents;
+using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations.Durability;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Security;
@@ -16,11 +16,10 @@ public sealed record WebhookServices(
     WebhookStarter Starter,
     IOptions<WebhookLimits> Limits,
     IOptions<GitHubOptions> GitHub,
-    IOptions<AlertmanagerOptions> Alertmanager,
     IOptions<DeploymentOptions> Deployments);
 
 /// <summary>
-/// The triggers under <c>/api/</c>. Each one checks who sent it, checks the body (size 413, type 415, JSON and
+/// The generic triggers under <c>/api/</c> (GitHub, deployments); the features map their own. Each one checks who sent it, checks the body (size 413, type 415, JSON and
 /// required fields 400), and starts an orchestration once per delivery id, answering 202.
 /// </summary>
 public static class WebhookEndpoints
@@ -29,16 +28,13 @@ public static class WebhookEndpoints
     public const string GitHubEventHeader = "X-GitHub-Event";
     public const string GitHubDeliveryHeader = "X-GitHub-Delivery";
 
-    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebhookLimits>().BindConfiguration(WebhookLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOpsIngress(configuration);
         services.AddOptions<GitHubOptions>().BindConfiguration(GitHubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AlertmanagerOptions>().BindConfiguration(AlertmanagerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeploymentOptions>().BindConfiguration(DeploymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         AddRegisteredOrchestratorCheck<GitHubOptions>(services, GitHubOptions.Section, o => o.Orchestrator);
-        AddRegisteredOrchestratorCheck<AlertmanagerOptions>(services, AlertmanagerOptions.Section, o => o.Orchestrator);
         AddRegisteredOrchestratorCheck<DeploymentOptions>(services, DeploymentOptions.Section, o => o.Orchestrator);
-        services.AddSingleton<OnceGate>();
         services.AddSingleton<WebhookStarter>();
         return services;
     }
@@ -50,52 +46,9 @@ public static class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/alerts/alertmanager", AlertmanagerAsync);
         app.MapPost("/api/github", GitHubAsync);
         app.MapPost("/api/deployments", DeploymentAsync).RequireKey(KeyScope.Function);
         return app;
-    }
-
-    public static async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, Accepted<IncidentAccepted>, Ok<IncidentAccepted>, ProblemHttpResult>> AlertmanagerAsync(
-        HttpRequest request, [AsParameters] WebhookServices services, DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        // Alertmanager's http_config sends "Authorization: Bearer <token>"; a function key works as well.
-        var token = services.Alertmanager.Value.BearerToken;
-        var authorization = request.Headers.Authorization.ToString();
-        var bearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
-        if (bearer is not null && !string.IsNullOrEmpty(token))
-        {
-            if (!HostKeys.Matches(bearer, token))
-            {
-                return Problems.Unauthorized("The bearer token is not the one configured in Alertmanager:BearerToken.");
-            }
-        }
-        else if (KeyAuthorization.Check(request.HttpContext, KeyScope.Function) is ProblemHttpResult unauthorized)
-        {
-            return unauthorized;
-        }
-
-        var options = services.Alertmanager.Value;
-        if (options.Orchestrator == nameof(IncidentOrchestrator))
-        {
-            // Incident response: one incident per group, later deliveries become updates of it.
-            return await IncidentEndpoints.DeliverAlertsAsync(request, client, options.MaxBodyBytes, cancellationToken) switch
-            {
-                { Result: Accepted<IncidentAccepted> accepted } => accepted,
-                { Result: Ok<IncidentAccepted> ok } => ok,
-                { Result: ProblemHttpResult problem } => problem,
-                var other => throw new InvalidOperationException($"Unexpected result {other.Result.GetType().Name}."),
-            };
-        }
-
-        return await StartFromJsonAsync(
-            request, services, "alertmanager", options.Orchestrator, ["version", "groupKey", "status", "receiver", "alerts"], cancellationToken) switch
-        {
-            { Result: Accepted<WebhookAccepted> accepted } => accepted,
-            { Result: Ok<WebhookAccepted> ok } => ok,
-            { Result: ProblemHttpResult problem } => problem,
-            var other => throw new InvalidOperationException($"Unexpected result {other.Result.GetType().Name}."),
-        };
     }
 
     public static Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> DeploymentAsync(
@@ -161,7 +114,7 @@ public static class WebhookEndpoints
             return Problems.Invalid(missing);
         }
 
-        if (WebhookStarter.ValidateDeliveryId(delivery, GitHubDeliveryHeader) is { } badDelivery)
+        if (DeliveryIds.Validate(delivery, GitHubDeliveryHeader) is { } badDelivery)
         {
             return badDelivery;
         }
@@ -201,8 +154,8 @@ public static class WebhookEndpoints
     private static async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> StartFromJsonAsync(
         HttpRequest request, WebhookServices services, string route, string orchestrator, string[] requiredFields, CancellationToken cancellationToken)
     {
-        var idempotencyKey = request.Headers[WebhookStarter.IdempotencyHeader].Count > 0 ? request.Headers[WebhookStarter.IdempotencyHeader].ToString() : null;
-        if (WebhookStarter.ValidateDeliveryId(idempotencyKey, WebhookStarter.IdempotencyHeader) is { } badKey)
+        var idempotencyKey = request.Headers[DeliveryIds.IdempotencyHeader].Count > 0 ? request.Headers[DeliveryIds.IdempotencyHeader].ToString() : null;
+        if (DeliveryIds.Validate(idempotencyKey, DeliveryIds.IdempotencyHeader) is { } badKey)
         {
             return badKey;
         }

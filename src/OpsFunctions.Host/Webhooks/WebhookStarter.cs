@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Client;
-using OpsFunctions.Host.Durability;
+using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations.Durability;
 using OpsFunctions.Host.Hosting;
 
 namespace OpsFunctions.Host.Webhooks;
@@ -16,9 +17,6 @@ public sealed record WebhookAccepted(string Id, bool Duplicate);
 public sealed partial class WebhookStarter(
     DurableTaskClient client, OnceGate gate, IOptions<WebhookLimits> limits, ILogger<WebhookStarter> logger)
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-    public const int MaxDeliveryIdLength = 200;
-
     public async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> StartAsync(
         string route, string orchestrator, JsonNode? input, string? deliveryId, CancellationToken cancellationToken)
     {
@@ -48,12 +46,6 @@ public sealed partial class WebhookStarter(
         LogStarted(route, orchestrator, instanceId);
         return TypedResults.Accepted((string?)null, new WebhookAccepted(instanceId, Duplicate: false));
     }
-
-    /// <summary>Checks a caller's delivery id: printable, bounded, so it is safe to hash and to echo.</summary>
-    public static ProblemHttpResult? ValidateDeliveryId(string? value, string header)
-        => value is not null && (value.Length is 0 or > MaxDeliveryIdLength || value.Any(c => c < 0x21 || c > 0x7e))
-            ? Problems.Invalid(header, $"The header '{header}' must hold 1 to {MaxDeliveryIdLength} printable ASCII characters without spaces.")
-            : null;
 
     [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Trigger '{Route}' started {Orchestrator} as '{InstanceId}'.")]
     private partial void LogStarted(string route, string orchestrator, string instanceId);

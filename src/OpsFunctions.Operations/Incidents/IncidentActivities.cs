@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Integrations.Notifications;
+using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Escalation;
 
 namespace OpsFunctions.Operations.Incidents;
@@ -91,8 +92,8 @@ public sealed class NotifyIncident(
         var contacts = input.Contacts ?? routing.CurrentValue.RouteFor(input.Incident.Severity);
         var pages = input.Kind is NotificationKind.Triggered or NotificationKind.Escalated or NotificationKind.Unacknowledged;
         var open = input.Kind is not (NotificationKind.Resolved or NotificationKind.Report);
-        var acknowledgeLink = pages && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Acknowledged, null, CancellationToken.None) : null;
-        var resolveLink = open && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Resolved, null, CancellationToken.None) : null;
+        var acknowledgeLink = pages && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Acknowledged, "acknowledge", null, CancellationToken.None) : null;
+        var resolveLink = open && links is not null ? await links.CreateAsync(input.IncidentId, IncidentEvents.Resolved, "resolve", null, CancellationToken.None) : null;
         var notification = IncidentMessage.Compose(input, acknowledgeLink, resolveLink);
 
         // Two contacts sharing a channel get one message on it.

@@ -103,12 +103,3 @@ public sealed record IncidentPage(IReadOnlyList<IncidentRecord> Incidents, strin
 
 /// <summary>What the diagnostics runbook gets to work with.</summary>
 public sealed record DiagnosticsRequest(string IncidentId, string Service, Severity Severity, IReadOnlyDictionary<string, string> Labels);
-
-/// <summary>
-/// Issues the signed, expiring, single-use links that raise an event on an instance (the host's approval tokens).
-/// </summary>
-public interface IActionLinks
-{
-    /// <summary>Creates a link that raises <paramref name="eventName"/> on <paramref name="instanceId"/>, naming <paramref name="actor"/> when given.</summary>
-    Task<Uri> CreateAsync(string instanceId, string eventName, string? actor, CancellationToken cancellationToken);
-}

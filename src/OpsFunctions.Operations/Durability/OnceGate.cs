@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using OpsFunctions.Durable.Client;
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
-namespace OpsFunctions.Host.Durability;
+namespace OpsFunctions.Operations.Durability;
 
 /// <summary>The outcome of a claim: whether this caller won, and the reference the winner left.</summary>
 public readonly record struct OnceClaim(bool Claimed, string? Reference);
@@ -28,7 +30,7 @@ public sealed class OnceGate(DurableTaskClient client, TimeProvider timeProvider
                 nameof(OnceMarker), input, new StartOrchestrationOptions(markerId, holdUntil), cancellationToken);
             return new OnceClaim(true, reference);
         }
-        catch (InstanceAlreadyExistsException)
+        catch (OrchestrationAlreadyExistsException)
         {
             var existing = await client.GetInstanceAsync(markerId, getInputsAndOutputs: true, cancellationToken);
             return new OnceClaim(false, existing?.ReadInputAs<OnceMarkerInput>()?.Reference);

@@ -1,16 +1,18 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable;
-using OpsFunctions.Durable.Client;
-using OpsFunctions.Host.Durability;
-using OpsFunctions.Host.Hosting;
-using OpsFunctions.Host.Management;
-using OpsFunctions.Host.Security;
-using OpsFunctions.Host.Webhooks;
-using OpsFunctions.Operations.Incidents;
+using OpsFunctions.Operations.Durability;
+using OpsFunctions.Operations.Http;
 
-namespace OpsFunctions.Host.Incidents;
+namespace OpsFunctions.Operations.Incidents;
 
 /// <summary>The dependencies of the incident handlers.</summary>
 public sealed record IncidentServices(DurableTaskClient Client, IIncidentStore Store, OnceGate Gate, IOptions<WebhookLimits> Limits);
@@ -35,19 +37,26 @@ public sealed record IncidentActionAccepted(string Id, string Event, string Acto
 public sealed record IncidentDetails(IncidentRecord Incident, IReadOnlyList<TimelineEntry> Timeline, string? Report);
 
 /// <summary>
-/// Incident response over HTTP, behind the function key: open by hand, acknowledge, resolve, list and show.
-/// The Alertmanager webhook delivers through <see cref="DeliverAlertsAsync"/>.
+/// Incident response over HTTP: the Alertmanager webhook (bearer token or function key), and behind the function key
+/// open by hand, acknowledge, resolve, list and show. Both hosts call these handlers; the ASP.NET Core host maps them
+/// with <see cref="MapIncidentEndpoints"/>.
 /// </summary>
-public static partial class IncidentEndpoints
+public static class IncidentEndpoints
 {
     public const string Opened = "opened";
     public const string Updated = "updated";
     public const string Ignored = "ignored";
     public const int DefaultPageSize = 50;
 
+    /// <summary>Maps the routes; keys are checked by the host's <see cref="IKeyCheck"/>.</summary>
     public static IEndpointRouteBuilder MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/incidents").RequireKey(KeyScope.Function);
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost("/api/alerts/alertmanager", (HttpRequest request, IOptions<AlertmanagerOptions> options, IKeyCheck keys, DurableTaskClient client, CancellationToken ct)
+            => AlertmanagerAsync(request, options.Value, keys, client, ct));
+        var api = app.MapGroup("/api/incidents")
+            .AddEndpointFilter(async (context, next) =>
+                context.HttpContext.RequestServices.GetRequiredService<IKeyCheck>().CheckFunctionKey(context.HttpContext) ?? await next(context));
         api.MapPost("/", OpenAsync);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
@@ -58,11 +67,38 @@ public static partial class IncidentEndpoints
         return app;
     }
 
+    /// <summary>
+    /// The Alertmanager webhook: <c>Authorization: Bearer</c> with <c>Alertmanager:BearerToken</c> (compared in constant
+    /// time), or a function key checked by <paramref name="keys"/>; then <see cref="DeliverAlertsAsync"/>.
+    /// </summary>
+    public static async Task<IResult> AlertmanagerAsync(
+        HttpRequest request, AlertmanagerOptions options, IKeyCheck keys, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(keys);
+        var authorization = request.Headers.Authorization.ToString();
+        var bearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+        if (bearer is not null && !string.IsNullOrEmpty(options.BearerToken))
+        {
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(bearer), Encoding.UTF8.GetBytes(options.BearerToken)))
+            {
+                return Problems.Unauthorized("The bearer token is not the one configured in Alertmanager:BearerToken.");
+            }
+        }
+        else if (keys.CheckFunctionKey(request.HttpContext) is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
+        return await DeliverAlertsAsync(request, client, options.MaxBodyBytes, cancellationToken);
+    }
+
     public static async Task<Results<Accepted<IncidentAccepted>, Ok<IncidentAccepted>, ProblemHttpResult>> OpenAsync(
         HttpRequest request, [AsParameters] IncidentServices services, CancellationToken cancellationToken)
     {
-        var idempotencyKey = request.Headers[WebhookStarter.IdempotencyHeader].Count > 0 ? request.Headers[WebhookStarter.IdempotencyHeader].ToString() : null;
-        if (WebhookStarter.ValidateDeliveryId(idempotencyKey, WebhookStarter.IdempotencyHeader) is { } badKey)
+        var idempotencyKey = request.Headers[DeliveryIds.IdempotencyHeader].Count > 0 ? request.Headers[DeliveryIds.IdempotencyHeader].ToString() : null;
+        if (DeliveryIds.Validate(idempotencyKey, DeliveryIds.IdempotencyHeader) is { } badKey)
         {
             return badKey;
         }
@@ -84,7 +120,9 @@ public static partial class IncidentEndpoints
             severity = parsed;
         }
 
+#pragma warning disable RS0030 // A request handler, not replayed: a fresh id per request is what it needs.
         var id = $"{IncidentIds.Prefix}manual-{Guid.NewGuid():N}";
+#pragma warning restore RS0030
         if (idempotencyKey is not null)
         {
             var claim = await services.Gate.TryClaimAsync("delivery-incidents", idempotencyKey, services.Limits.Value.IdempotencyWindow, id, cancellationToken);
@@ -151,8 +189,9 @@ public static partial class IncidentEndpoints
         {
             await services.Client.RaiseEventAsync(id, eventName, action, cancellationToken);
         }
-        catch (InstanceNotFoundException)
+        catch (ArgumentException)
         {
+            // What the official clients throw for an instance that does not exist.
             return Problems.NotFound($"No incident with id '{id}'.");
         }
         catch (InvalidOperationException)
@@ -175,8 +214,8 @@ public static partial class IncidentEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>();
-        var from = ManagementQuery.Time(openedFrom, nameof(openedFrom), errors);
-        var to = ManagementQuery.Time(openedTo, nameof(openedTo), errors);
+        var from = QueryParameters.Time(openedFrom, nameof(openedFrom), errors);
+        var to = QueryParameters.Time(openedTo, nameof(openedTo), errors);
         Severity? severityFilter = null;
         if (!string.IsNullOrWhiteSpace(severity))
         {
@@ -204,9 +243,9 @@ public static partial class IncidentEndpoints
         }
 
         var pageSize = DefaultPageSize;
-        if (top is not null && (!int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > ManagementEndpoints.MaxPageSize))
+        if (top is not null && (!int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > QueryParameters.MaxPageSize))
         {
-            errors[nameof(top)] = $"The field 'top' must be a number between 1 and {ManagementEndpoints.MaxPageSize}.";
+            errors[nameof(top)] = $"The field 'top' must be a number between 1 and {QueryParameters.MaxPageSize}.";
         }
 
         if (errors.Count > 0)
@@ -214,7 +253,7 @@ public static partial class IncidentEndpoints
             return Problems.Invalid(errors);
         }
 
-        var continuation = request.Headers[ManagementEndpoints.ContinuationHeader].ToString();
+        var continuation = request.Headers[QueryParameters.ContinuationHeader].ToString();
         IncidentPage page;
         try
         {
@@ -233,12 +272,12 @@ public static partial class IncidentEndpoints
         }
         catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
         {
-            return Problems.Invalid(ManagementEndpoints.ContinuationHeader, $"The header '{ManagementEndpoints.ContinuationHeader}' does not hold a token this host gave out.");
+            return Problems.Invalid(QueryParameters.ContinuationHeader, $"The header '{QueryParameters.ContinuationHeader}' does not hold a token this host gave out.");
         }
 
         if (page.ContinuationToken is { } next)
         {
-            request.HttpContext.Response.Headers[ManagementEndpoints.ContinuationHeader] = next;
+            request.HttpContext.Response.Headers[QueryParameters.ContinuationHeader] = next;
         }
 
         return TypedResults.Ok(page.Incidents.ToList());

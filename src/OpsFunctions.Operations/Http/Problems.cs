@@ -1,8 +1,9 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace OpsFunctions.Host.Hosting;
+namespace OpsFunctions.Operations.Http;
 
-/// <summary>RFC 7807 problem details for every error the host answers, each naming what is wrong.</summary>
+/// <summary>RFC 7807 problem details for every error a route answers, each naming what is wrong.</summary>
 public static class Problems
 {
     public static ProblemHttpResult Status(int statusCode, string title, string detail)

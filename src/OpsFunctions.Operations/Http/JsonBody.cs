@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace OpsFunctions.Host.Hosting;
+namespace OpsFunctions.Operations.Http;
 
 /// <summary>A request body read as JSON, or the problem to answer instead.</summary>
 public readonly record struct JsonBody(JsonNode? Json, byte[] Raw, ProblemHttpResult? Problem)

@@ -1,6 +1,6 @@
-using OpsFunctions.Durable;
+using Microsoft.DurableTask;
 
-namespace OpsFunctions.Host.Durability;
+namespace OpsFunctions.Operations.Durability;
 
 /// <summary>What a claim remembers: until when it holds, and what the first claimant did (an instance id).</summary>
 public sealed record OnceMarkerInput(DateTimeOffset HoldUntil, string? Reference);

@@ -33,7 +33,10 @@ internal static class FunctionAppOutput
                 [.. function.GetProperty("bindings").EnumerateArray().Select(binding => new BindingEntry(
                     binding.GetProperty("name").GetString()!,
                     binding.GetProperty("type").GetString()!,
-                    binding.GetProperty("direction").GetString()!))])),
+                    binding.GetProperty("direction").GetString()!,
+                    binding.TryGetProperty("route", out var route) ? route.GetString() : null,
+                    binding.TryGetProperty("methods", out var methods) ? [.. methods.EnumerateArray().Select(m => m.GetString()!)] : [],
+                    binding.TryGetProperty("authLevel", out var authLevel) ? authLevel.GetString() : null))])),
         ];
     }
 }
@@ -44,4 +47,4 @@ internal sealed record FunctionEntry(string Name, string EntryPoint, IReadOnlyLi
     public IEnumerable<BindingEntry> Triggers => Bindings.Where(binding => binding.Type.EndsWith("Trigger", StringComparison.Ordinal));
 }
 
-internal sealed record BindingEntry(string Name, string Type, string Direction);
+internal sealed record BindingEntry(string Name, string Type, string Direction, string? Route, IReadOnlyList<string> Methods, string? AuthLevel);

@@ -1,6 +1,5 @@
 using OpsFunctions.Durable;
 using OpsFunctions.FunctionApp.Hosting;
-using OpsFunctions.Operations;
 
 namespace OpsFunctions.FunctionApp.Tests;
 
@@ -12,8 +11,20 @@ public sealed class FunctionsMetadataTests
 {
     private const string OrchestrationTrigger = "orchestrationTrigger";
     private const string ActivityTrigger = "activityTrigger";
+    private const string HttpTrigger = "httpTrigger";
 
-    private static readonly DurableTaskRegistry Registry = new DurableTaskRegistry().AddIncidentResponse();
+    /// <summary>The HTTP functions: name, route under <c>/api/</c>, methods, authorization level.</summary>
+    public static TheoryData<string, string, string, string> HttpFunctions => new()
+    {
+        { "AlertmanagerWebhook", "alerts/alertmanager", "post", "Anonymous" },
+        { "OpenIncident", "incidents", "post", "Function" },
+        { "ListIncidents", "incidents", "get", "Function" },
+        { "GetIncident", "incidents/{id}", "get", "Function" },
+        { "AcknowledgeIncident", "incidents/{id}/ack", "post", "Function" },
+        { "ResolveIncident", "incidents/{id}/resolve", "post", "Function" },
+    };
+
+    private static readonly DurableTaskRegistry Registry = new DurableTaskRegistry().AddFunctionAppTasks();
 
     public static TheoryData<string> RegisteredOrchestrators => [.. Registry.GetOrchestrators().Select(entry => entry.Key.Name)];
 
@@ -45,12 +56,28 @@ public sealed class FunctionsMetadataTests
         Assert.NotEmpty(Registry.GetActivities());
     }
 
+    [Theory]
+    [MemberData(nameof(HttpFunctions))]
+    public void HttpFunction_HasItsRouteMethodsAndAuthorizationLevel(string name, string route, string methods, string authLevel)
+    {
+        var function = Assert.Single(FunctionAppOutput.Functions(), f => f.Name == name);
+        var trigger = Assert.Single(function.Triggers);
+
+        Assert.Equal((HttpTrigger, route, methods, authLevel), (trigger.Type, trigger.Route, string.Join(",", trigger.Methods), trigger.AuthLevel));
+        Assert.Contains(function.Bindings, binding => binding is { Type: "http", Direction: "Out" });
+    }
+
+    [Fact]
+    public void HttpFunctions_AreExactlyTheOnesListed()
+        => AssertSameNames("HTTP", HttpFunctions.Select(row => row.Data.Item1), FunctionsTriggeredBy(HttpTrigger));
+
     [Fact]
     public void EveryFunction_HasExactlyOneTrigger()
     {
         var functions = FunctionAppOutput.Functions();
 
         Assert.NotEmpty(functions);
+        Assert.Contains(functions, function => function.Triggers.Any(trigger => trigger.Type == HttpTrigger));
         Assert.All(functions, function => Assert.True(
             function.Triggers.Count() == 1,
             $"{function.Name} has triggers [{string.Join(", ", function.Triggers.Select(t => t.Type))}]; want exactly one"));
@@ -95,7 +122,7 @@ public sealed class FunctionsMetadataTests
         var extra = functions.Except(registered, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         Assert.True(
             missing.Count == 0 && extra.Count == 0,
-            $"{kind} registered by AddIncidentResponse() without a function: [{string.Join(", ", missing)}]; "
+            $"{kind} registered by AddFunctionAppTasks() without a function: [{string.Join(", ", missing)}]; "
             + $"{kind} function with nothing registered under its name: [{string.Join(", ", extra)}]");
     }
 }

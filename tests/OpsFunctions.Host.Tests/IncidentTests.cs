@@ -8,6 +8,7 @@ using OpsFunctions.Durable;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
 using OpsFunctions.Operations.Incidents;
+using OpsFunctions.Testing.Alerting;
 
 namespace OpsFunctions.Host.Tests;
 
@@ -22,7 +23,7 @@ public sealed class IncidentTests
     {
         await using var incidents = await IncidentHost.StartAsync();
 
-        var (response, body) = await incidents.PostAlertsAsync(IncidentHost.Alerts("{}:{alertname=\"HighErrorRate\"}"));
+        var (response, body) = await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("{}:{alertname=\"HighErrorRate\"}"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = body!["id"]!.GetValue<string>();
@@ -78,11 +79,11 @@ public sealed class IncidentTests
     public async Task Alertmanager_SecondDeliveryOfTheGroup_UpdatesTheIncident()
     {
         await using var incidents = await IncidentHost.StartAsync();
-        var first = await incidents.PostAlertsAsync(IncidentHost.Alerts("group-a"));
+        var first = await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-a"));
         var id = first.Body!["id"]!.GetValue<string>();
 
-        var again = await incidents.PostAlertsAsync(IncidentHost.Alerts("group-a"));
-        var more = await incidents.PostAlertsAsync(IncidentHost.Alerts("group-a", count: 2));
+        var again = await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-a"));
+        var more = await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-a", count: 2));
 
         Assert.Equal((HttpStatusCode.Accepted, "updated", id), (again.Response.StatusCode, again.Body!["outcome"]!.GetValue<string>(), again.Body["id"]!.GetValue<string>()));
         Assert.Equal(("updated", id), (more.Body!["outcome"]!.GetValue<string>(), more.Body["id"]!.GetValue<string>()));
@@ -94,7 +95,7 @@ public sealed class IncidentTests
     public async Task Alertmanager_SamePayloadTwiceAtOnce_OpensOneIncident()
     {
         await using var incidents = await IncidentHost.StartAsync();
-        var payload = IncidentHost.Alerts("group-race");
+        var payload = AlertmanagerPayloads.Group("group-race");
 
         var results = await Task.WhenAll(incidents.PostAlertsAsync(payload), incidents.PostAlertsAsync(payload));
 
@@ -108,7 +109,7 @@ public sealed class IncidentTests
     public async Task Alertmanager_GroupOfAThousandAlerts_OpensTheIncident()
     {
         await using var incidents = await IncidentHost.StartAsync();
-        var payload = IncidentHost.Alerts("group-large", count: 1000);
+        var payload = AlertmanagerPayloads.Group("group-large", count: 1000);
         Assert.True(Encoding.UTF8.GetByteCount(payload.ToJsonString()) > 4096 * 50, "the payload should be far above the other webhooks' limit");
 
         var (response, body) = await incidents.PostAlertsAsync(payload);
@@ -122,11 +123,11 @@ public sealed class IncidentTests
     public async Task Alertmanager_ResolvedDelivery_ResolvesTheIncidentWithAReport()
     {
         await using var incidents = await IncidentHost.StartAsync();
-        var id = (await incidents.PostAlertsAsync(IncidentHost.Alerts("group-resolve"))).Body!["id"]!.GetValue<string>();
+        var id = (await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-resolve"))).Body!["id"]!.GetValue<string>();
 
-        var resolved = await incidents.PostAlertsAsync(IncidentHost.Alerts("group-resolve", status: "resolved"));
+        var resolved = await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-resolve", status: "resolved"));
         await incidents.Host.Client.WaitForInstanceCompletionAsync(id, cancellation: Cancellation);
-        var late = await incidents.PostAlertsAsync(IncidentHost.Alerts("group-resolve", status: "resolved"));
+        var late = await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-resolve", status: "resolved"));
 
         Assert.Equal("updated", resolved.Body!["outcome"]!.GetValue<string>());
         Assert.Equal((HttpStatusCode.OK, "ignored"), (late.Response.StatusCode, late.Body!["outcome"]!.GetValue<string>()));
@@ -144,7 +145,7 @@ public sealed class IncidentTests
     public async Task Alertmanager_BadPayload_Answers400NamingTheField(string field, string? value, string named)
     {
         await using var incidents = await IncidentHost.StartAsync();
-        var payload = IncidentHost.Alerts("group-bad");
+        var payload = AlertmanagerPayloads.Group("group-bad");
         if (value is null)
         {
             payload.Remove(field);
@@ -165,7 +166,7 @@ public sealed class IncidentTests
     {
         await using var incidents = await IncidentHost.StartAsync(extra: _ => new() { ["Alertmanager:MaxBodyBytes"] = "10000" });
 
-        var (response, _) = await incidents.PostAlertsAsync(IncidentHost.Alerts("group-limit", count: 100));
+        var (response, _) = await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-limit", count: 100));
 
         await Problem.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
@@ -227,7 +228,7 @@ public sealed class IncidentTests
     public async Task AckLink_FromANotification_AcknowledgesTheIncident()
     {
         await using var incidents = await IncidentHost.StartAsync();
-        var id = (await incidents.PostAlertsAsync(IncidentHost.Alerts("group-link"))).Body!["id"]!.GetValue<string>();
+        var id = (await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-link"))).Body!["id"]!.GetValue<string>();
         var hook = await incidents.WaitForRequestAsync("/hook", "incident.triggered");
         var link = IncidentHost.Link(hook, "Acknowledge");
 
@@ -244,8 +245,8 @@ public sealed class IncidentTests
     public async Task AckLink_ForAnotherIncident_CannotActOnThisOne()
     {
         await using var incidents = await IncidentHost.StartAsync();
-        var a = (await incidents.PostAlertsAsync(IncidentHost.Alerts("group-a"))).Body!["id"]!.GetValue<string>();
-        var b = (await incidents.PostAlertsAsync(IncidentHost.Alerts("group-b"))).Body!["id"]!.GetValue<string>();
+        var a = (await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-a"))).Body!["id"]!.GetValue<string>();
+        var b = (await incidents.PostAlertsAsync(AlertmanagerPayloads.Group("group-b"))).Body!["id"]!.GetValue<string>();
         var hook = await incidents.WaitForRequestAsync("/hook", $"\"correlation\":\"{a}\"");
         var link = IncidentHost.Link(hook, "Acknowledge");
 

@@ -58,7 +58,7 @@ public static class IncidentEndpoints
             .AddEndpointFilter(async (context, next) =>
                 context.HttpContext.RequestServices.GetRequiredService<IKeyCheck>().CheckFunctionKey(context.HttpContext) ?? await next(context));
         api.MapPost("/", OpenAsync);
-        api.MapGet("/", ListAsync);
+        api.MapGet("/", (HttpRequest request, IIncidentStore store, CancellationToken ct) => ListAsync(request, store, ct));
         api.MapGet("/{id}", GetAsync);
         api.MapPost("/{id}/ack", (string id, HttpRequest request, [AsParameters] IncidentServices services, CancellationToken ct)
             => ActAsync(id, IncidentEvents.Acknowledged, request, services, ct));
@@ -202,17 +202,18 @@ public static class IncidentEndpoints
         return TypedResults.Accepted($"/api/incidents/{id}", new IncidentActionAccepted(id, eventName, action.Actor!));
     }
 
+    /// <summary>
+    /// Lists incidents newest first, filtered by the query's <c>openedFrom</c>, <c>openedTo</c>, <c>service</c>,
+    /// <c>severity</c> and <c>state</c>, <c>top</c> per page, paged by <see cref="QueryParameters.ContinuationHeader"/>.
+    /// </summary>
     public static async Task<Results<Ok<List<IncidentRecord>>, ProblemHttpResult>> ListAsync(
-        string? openedFrom,
-        string? openedTo,
-        string? service,
-        string? severity,
-        string? state,
-        string? top,
-        HttpRequest request,
-        IIncidentStore store,
-        CancellationToken cancellationToken)
+        HttpRequest request, IIncidentStore store, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(store);
+        string? Query(string name) => request.Query[name].Count > 0 ? request.Query[name].ToString() : null;
+        var (openedFrom, openedTo, service, severity, state, top) =
+            (Query("openedFrom"), Query("openedTo"), Query("service"), Query("severity"), Query("state"), Query("top"));
         var errors = new Dictionary<string, string>();
         var from = QueryParameters.Time(openedFrom, nameof(openedFrom), errors);
         var to = QueryParameters.Time(openedTo, nameof(openedTo), errors);

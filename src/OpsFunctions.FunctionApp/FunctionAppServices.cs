@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.FunctionApp.Hosting;
 using OpsFunctions.Operations;
 using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations.Samples;
+using OpsFunctions.Operations.Triggers;
 
 namespace OpsFunctions.FunctionApp;
 
@@ -16,12 +18,15 @@ public static class FunctionAppServices
     public static IServiceCollection AddFunctionAppServices(this IServiceCollection services, IConfiguration configuration)
         => services
             .AddSingleton(_ => FunctionAppStorage.Records(configuration))
+            .AddSingleton(new DurableTaskRegistry().AddFunctionAppTasks())
+            .AddWebhooks(configuration)
             .AddIncidentResponse(configuration);
 
     /// <summary>
-    /// The orchestrators and activities the features register. Functions finds them through their [Function] wrappers,
-    /// not through this registry: a test holds the generated functions.metadata to exactly these names.
+    /// The orchestrators and activities the features register. Functions finds them through their [Function] wrappers;
+    /// this registry is what the triggers' start-up check reads, and a test holds the generated functions.metadata to
+    /// exactly these names.
     /// </summary>
     public static DurableTaskRegistry AddFunctionAppTasks(this DurableTaskRegistry tasks)
-        => tasks.AddOpsIngress().AddIncidentResponse();
+        => tasks.AddOpsIngress().AddSamples().AddIncidentResponse();
 }

@@ -17,6 +17,8 @@ public sealed class FunctionsMetadataTests
     public static TheoryData<string, string, string, string> HttpFunctions => new()
     {
         { "AlertmanagerWebhook", "alerts/alertmanager", "post", "Anonymous" },
+        { "GitHubWebhook", "github", "post", "Anonymous" },
+        { "DeploymentWebhook", "deployments", "post", "Function" },
         { "OpenIncident", "incidents", "post", "Function" },
         { "ListIncidents", "incidents", "get", "Function" },
         { "GetIncident", "incidents/{id}", "get", "Function" },

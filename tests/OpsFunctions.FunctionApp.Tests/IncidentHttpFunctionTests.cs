@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
@@ -43,7 +42,7 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     {
         var request = Request("POST", AlertmanagerPayloads.Group("{}:{alertname=\"HighErrorRate\"}").ToJsonString(), $"Bearer {BearerToken}");
 
-        var (status, value) = Outcome(await IncidentHttpFunctions.Alertmanager(request, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Alertmanager(request, _client.Object));
 
         Assert.Equal(StatusCodes.Status202Accepted, status);
         var accepted = Assert.IsType<IncidentAccepted>(value);
@@ -64,7 +63,7 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     {
         var request = Request("POST", AlertmanagerPayloads.Group("{}:{alertname=\"HighErrorRate\"}").ToJsonString(), authorization);
 
-        var (status, value) = Outcome(await IncidentHttpFunctions.Alertmanager(request, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Alertmanager(request, _client.Object));
 
         Assert.Equal(StatusCodes.Status401Unauthorized, status);
         Assert.Contains("Alertmanager:BearerToken", Assert.IsType<ProblemDetails>(value).Detail, StringComparison.Ordinal);
@@ -78,10 +77,10 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     {
         var request = Request("POST", body, $"Bearer {BearerToken}");
 
-        var (status, value) = Outcome(await IncidentHttpFunctions.Alertmanager(request, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Alertmanager(request, _client.Object));
 
         Assert.Equal(StatusCodes.Status400BadRequest, status);
-        Assert.Contains(named, ErrorFields(value));
+        Assert.Contains(named, HttpFunctionCalls.ErrorFields(value));
         _client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -90,7 +89,7 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     {
         var request = Request("POST", """{"title":"Checkout slow","service":"checkout","severity":"high","actor":"dana"}""");
 
-        var (status, value) = Outcome(await IncidentHttpFunctions.Open(request, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Open(request, _client.Object));
 
         Assert.Equal(StatusCodes.Status202Accepted, status);
         var id = Assert.IsType<IncidentAccepted>(value).Id;
@@ -109,10 +108,10 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     {
         var request = Request("POST", """{"service":"checkout","actor":"dana"}""");
 
-        var (status, value) = Outcome(await IncidentHttpFunctions.Open(request, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Open(request, _client.Object));
 
         Assert.Equal(StatusCodes.Status400BadRequest, status);
-        Assert.Contains("title", ErrorFields(value));
+        Assert.Contains("title", HttpFunctionCalls.ErrorFields(value));
     }
 
     [Fact]
@@ -121,7 +120,7 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
         Instance(OrchestrationRuntimeStatus.Running);
         var request = Request("POST", """{"actor":"alice","note":"looking"}""");
 
-        var (status, value) = Outcome(await IncidentHttpFunctions.Acknowledge(request, IncidentId, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Acknowledge(request, IncidentId, _client.Object));
 
         Assert.Equal(StatusCodes.Status202Accepted, status);
         Assert.Equal(new IncidentActionAccepted(IncidentId, IncidentEvents.Acknowledged, "alice"), value);
@@ -135,7 +134,7 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     {
         Instance(OrchestrationRuntimeStatus.Completed);
 
-        var (status, _) = Outcome(await IncidentHttpFunctions.Resolve(Request("POST", """{"actor":"bob"}"""), IncidentId, _client.Object));
+        var (status, _) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Resolve(Request("POST", """{"actor":"bob"}"""), IncidentId, _client.Object));
 
         Assert.Equal(StatusCodes.Status409Conflict, status);
         _client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -144,7 +143,7 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     [Fact]
     public async Task Resolve_UnknownIncident_Answers404()
     {
-        var (status, value) = Outcome(await IncidentHttpFunctions.Resolve(Request("POST", """{"actor":"bob"}"""), "inc-nobody", _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Resolve(Request("POST", """{"actor":"bob"}"""), "inc-nobody", _client.Object));
 
         Assert.Equal(StatusCodes.Status404NotFound, status);
         Assert.Contains("inc-nobody", Assert.IsType<ProblemDetails>(value).Detail, StringComparison.Ordinal);
@@ -153,50 +152,17 @@ public sealed class IncidentHttpFunctionTests : IAsyncDisposable
     [Fact]
     public async Task Get_UnknownIncident_Answers404()
     {
-        var (status, _) = Outcome(await IncidentHttpFunctions.Get(Request("GET", null), "inc-nobody"));
+        var (status, _) = HttpFunctionCalls.Outcome(await IncidentHttpFunctions.Get(Request("GET", null), "inc-nobody"));
 
         Assert.Equal(StatusCodes.Status404NotFound, status);
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 
-    /// <summary>The status and the value an answer carries, through the typed results' unions.</summary>
-    private static (int Status, object? Value) Outcome(IResult result)
-    {
-        while (result is INestedHttpResult nested)
-        {
-            result = nested.Result;
-        }
-
-        var status = Assert.IsAssignableFrom<IStatusCodeHttpResult>(result).StatusCode ?? StatusCodes.Status200OK;
-        return (status, (result as IValueHttpResult)?.Value);
-    }
-
-    /// <summary>The fields a 400's problem details name under <c>errors</c>.</summary>
-    private static IEnumerable<string> ErrorFields(object? problem)
-        => Assert.IsType<Dictionary<string, string[]>>(Assert.IsType<ProblemDetails>(problem).Extensions["errors"]).Keys;
-
     private void Instance(OrchestrationRuntimeStatus status)
         => _client.Setup(c => c.GetInstanceAsync(IncidentId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new OrchestrationMetadata(nameof(IncidentOrchestrator), IncidentId) { RuntimeStatus = status });
 
     private HttpRequest Request(string method, string? body, string? authorization = null)
-    {
-        var context = new DefaultHttpContext { RequestServices = _services };
-        context.Request.Method = method;
-        if (body is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Request.ContentType = "application/json";
-            context.Request.ContentLength = bytes.Length;
-            context.Request.Body = new MemoryStream(bytes);
-        }
-
-        if (authorization is not null)
-        {
-            context.Request.Headers.Authorization = authorization;
-        }
-
-        return context.Request;
-    }
+        => HttpFunctionCalls.Request(_services, method, body, authorization is null ? [] : [("Authorization", authorization)]);
 }

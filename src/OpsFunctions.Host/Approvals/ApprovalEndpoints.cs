@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Durable.Client;
-using OpsFunctions.Operations.Http;
-using OpsFunctions.Operations.Durability;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Management;
 using OpsFunctions.Host.Security;
-using OpsFunctions.Host.Webhooks;
 using OpsFunctions.Operations.Approvals;
+using OpsFunctions.Operations.Durability;
+using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations.Triggers;
 
 namespace OpsFunctions.Host.Approvals;
 

@@ -1,7 +1,7 @@
 using OpsFunctions.Durable;
-using OpsFunctions.Host.Samples;
 using OpsFunctions.Operations;
 using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations.Samples;
 
 namespace OpsFunctions.Host.Hosting;
 

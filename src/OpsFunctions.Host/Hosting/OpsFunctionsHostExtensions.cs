@@ -3,10 +3,10 @@ using OpsFunctions.Host.Management;
 using OpsFunctions.Host.Observability;
 using OpsFunctions.Host.Schedules;
 using OpsFunctions.Host.Security;
-using OpsFunctions.Host.Webhooks;
-using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations;
+using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Incidents;
+using OpsFunctions.Operations.Triggers;
 
 namespace OpsFunctions.Host.Hosting;
 

@@ -7,8 +7,8 @@ using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.Storage;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Security;
-using OpsFunctions.Host.Webhooks;
 using OpsFunctions.Operations.Http;
+using OpsFunctions.Operations.Triggers;
 
 namespace OpsFunctions.Host.Management;
 

@@ -1,15 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable.Client;
 using OpsFunctions.Operations.Http;
-using OpsFunctions.Operations.Durability;
-using OpsFunctions.Operations.Incidents;
-using OpsFunctions.Host.Hosting;
-using OpsFunctions.Host.Security;
 
-namespace OpsFunctions.Host.Webhooks;
+namespace OpsFunctions.Operations.Triggers;
 
 /// <summary>The dependencies of the webhook handlers.</summary>
 public sealed record WebhookServices(
@@ -28,11 +29,16 @@ public static class WebhookEndpoints
     public const string GitHubEventHeader = "X-GitHub-Event";
     public const string GitHubDeliveryHeader = "X-GitHub-Delivery";
 
+    /// <summary>
+    /// Binds <c>GitHub</c> and <c>Deployments</c>, checking at start-up that the orchestrator each names is in the
+    /// <see cref="DurableTaskRegistry"/> the host registers.
+    /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddOpsIngress(configuration);
-        services.AddOptions<GitHubOptions>().BindConfiguration(GitHubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DeploymentOptions>().BindConfiguration(DeploymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         AddRegisteredOrchestratorCheck<GitHubOptions>(services, GitHubOptions.Section, o => o.Orchestrator);
         AddRegisteredOrchestratorCheck<DeploymentOptions>(services, DeploymentOptions.Section, o => o.Orchestrator);
         services.AddSingleton<WebhookStarter>();
@@ -47,7 +53,9 @@ public static class WebhookEndpoints
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/github", GitHubAsync);
-        app.MapPost("/api/deployments", DeploymentAsync).RequireKey(KeyScope.Function);
+        app.MapPost("/api/deployments", DeploymentAsync)
+            .AddEndpointFilter(async (context, next) =>
+                context.HttpContext.RequestServices.GetRequiredService<IKeyCheck>().CheckFunctionKey(context.HttpContext) ?? await next(context));
         return app;
     }
 

@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable;
 
-namespace OpsFunctions.Host.Webhooks;
+namespace OpsFunctions.Operations.Triggers;
 
 /// <summary>
 /// Checks at start-up that the orchestrator a trigger's settings name is registered, so a typo stops the host with the
@@ -15,7 +15,7 @@ public sealed class RegisteredOrchestratorValidator<TOptions>(DurableTaskRegistr
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         var configured = orchestrator(options);
-        return string.IsNullOrWhiteSpace(configured) || registry.HasOrchestrator(configured)
+        return string.IsNullOrWhiteSpace(configured) || registry.GetOrchestrators().Any(entry => entry.Key == new TaskName(configured))
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"{section}:Orchestrator '{configured}' is not registered in this host.");
     }

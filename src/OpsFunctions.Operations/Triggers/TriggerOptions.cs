@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using OpsFunctions.Host.Samples;
+using OpsFunctions.Operations.Samples;
 
-namespace OpsFunctions.Host.Webhooks;
+namespace OpsFunctions.Operations.Triggers;
 
 /// <summary>The GitHub webhook; section <c>GitHub</c>.</summary>
 public sealed class GitHubOptions

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable.Client;
-using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Durability;
-using OpsFunctions.Host.Hosting;
+using OpsFunctions.Operations.Http;
 
-namespace OpsFunctions.Host.Webhooks;
+namespace OpsFunctions.Operations.Triggers;
 
 /// <summary>What a trigger answers: the instance it started, or the one a first delivery of the same id started.</summary>
 public sealed record WebhookAccepted(string Id, bool Duplicate);
@@ -21,7 +23,9 @@ public sealed partial class WebhookStarter(
         string route, string orchestrator, JsonNode? input, string? deliveryId, CancellationToken cancellationToken)
     {
         // The orchestrator a trigger starts was checked against the registry at start-up (RegisteredOrchestratorValidator).
+#pragma warning disable RS0030 // A request handler, not replayed: a fresh id per delivery is what it needs.
         var instanceId = $"{route}-{Guid.NewGuid():N}";
+#pragma warning restore RS0030
         if (deliveryId is not null)
         {
             var claim = await gate.TryClaimAsync($"delivery-{route}", deliveryId, limits.Value.IdempotencyWindow, instanceId, cancellationToken);

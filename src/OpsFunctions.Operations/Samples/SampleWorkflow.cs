@@ -1,6 +1,7 @@
-using OpsFunctions.Durable;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
-namespace OpsFunctions.Host.Samples;
+namespace OpsFunctions.Operations.Samples;
 
 /// <summary>What the sample reads from whatever a webhook or caller sends; unknown fields are ignored.</summary>
 public sealed record SampleInput
@@ -56,6 +57,7 @@ public sealed partial class SampleStep(ILogger<SampleStep> logger) : TaskActivit
     private partial void LogStepStarted(string instanceId, int stepMilliseconds);
 }
 
+/// <summary>Registers the sample: what the generic triggers start until they are configured to start a workflow.</summary>
 public static class SampleRegistration
 {
     public static DurableTaskRegistry AddSamples(this DurableTaskRegistry tasks)

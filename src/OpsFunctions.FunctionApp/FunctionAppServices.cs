@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsFunctions.FunctionApp.Approvals;
 using OpsFunctions.FunctionApp.Hosting;
 using OpsFunctions.Operations;
 using OpsFunctions.Operations.Http;
@@ -20,6 +21,7 @@ public static class FunctionAppServices
             .AddSingleton(_ => FunctionAppStorage.Records(configuration))
             .AddSingleton(new DurableTaskRegistry().AddFunctionAppTasks())
             .AddWebhooks(configuration)
+            .AddFunctionAppApprovals(configuration)
             .AddIncidentResponse(configuration);
 
     /// <summary>

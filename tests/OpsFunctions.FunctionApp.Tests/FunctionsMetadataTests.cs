@@ -19,6 +19,8 @@ public sealed class FunctionsMetadataTests
         { "AlertmanagerWebhook", "alerts/alertmanager", "post", "Anonymous" },
         { "GitHubWebhook", "github", "post", "Anonymous" },
         { "DeploymentWebhook", "deployments", "post", "Function" },
+        { "ShowApproval", "approvals/{token}", "get", "Anonymous" },
+        { "RedeemApproval", "approvals/{token}", "post", "Anonymous" },
         { "OpenIncident", "incidents", "post", "Function" },
         { "ListIncidents", "incidents", "get", "Function" },
         { "GetIncident", "incidents/{id}", "get", "Function" },

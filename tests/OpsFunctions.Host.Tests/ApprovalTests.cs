@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using OpsFunctions.Durable;
-using OpsFunctions.Host.Approvals;
 using OpsFunctions.Host.Security;
+using OpsFunctions.Operations.Approvals;
 
 namespace OpsFunctions.Host.Tests;
 
@@ -74,7 +74,7 @@ public sealed class ApprovalTests
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
         var id = await host.StartSampleAsync(new { waitForApproval = true });
         var past = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddHours(-2));
-        var token = new ApprovalTokens(host.Services.GetRequiredService<HostKeys>(), past, Options.Create(new ApprovalOptions())).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
+        var token = new ApprovalTokens(host.Services.GetRequiredService<ApprovalSigningKey>(), past, Options.Create(new ApprovalOptions())).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
 
         using var post = await host.Http.PostAsync($"/api/approvals/{token}", null, Cancellation);
         using var get = await host.Http.GetAsync($"/api/approvals/{token}", Cancellation);
@@ -105,7 +105,7 @@ public sealed class ApprovalTests
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
         var id = await host.StartSampleAsync(new { waitForApproval = true });
         var otherKeys = new HostKeys("f", "a", "another-signing-key", null);
-        var token = new ApprovalTokens(otherKeys, TimeProvider.System, Options.Create(new ApprovalOptions())).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
+        var token = new ApprovalTokens(new ApprovalSigningKey(otherKeys.SigningKey), TimeProvider.System, Options.Create(new ApprovalOptions())).Issue(id, "Approval", "approve", null, TimeSpan.FromHours(1));
 
         using var response = await host.Http.PostAsync($"/api/approvals/{token}", null, Cancellation);
 
@@ -198,7 +198,7 @@ public sealed class ApprovalTests
     public void Read_TokenAtItsExpiry_IsExpired()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));
-        var tokens = new ApprovalTokens(new HostKeys("f", "a", "s", null), clock, Options.Create(new ApprovalOptions()));
+        var tokens = new ApprovalTokens(new ApprovalSigningKey("s"), clock, Options.Create(new ApprovalOptions()));
         var token = tokens.Issue("i", "Approval", "approve", "bob", TimeSpan.FromMinutes(10));
 
         var before = tokens.Read(token);
@@ -216,7 +216,7 @@ public sealed class ApprovalTests
     [InlineData("https://example.com/ops/", "http://10.0.0.5:7071/", "https://example.com/ops/api/approvals/t.s")]
     public void LinkFor_PublicUrlOrRequestAddress_BuildsTheLinkPeopleClick(string? publicUrl, string fallback, string expected)
     {
-        var tokens = new ApprovalTokens(new HostKeys("f", "a", "s", null), TimeProvider.System, Options.Create(new ApprovalOptions { PublicUrl = publicUrl }));
+        var tokens = new ApprovalTokens(new ApprovalSigningKey("s"), TimeProvider.System, Options.Create(new ApprovalOptions { PublicUrl = publicUrl }));
 
         Assert.Equal(expected, tokens.LinkFor("t.s", new Uri(fallback)).ToString());
     }

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using OpsFunctions.Host.Approvals;
+using OpsFunctions.Operations.Approvals;
 
 namespace OpsFunctions.Host.Tests;
 

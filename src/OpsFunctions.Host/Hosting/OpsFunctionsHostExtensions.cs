@@ -1,9 +1,9 @@
-using OpsFunctions.Host.Approvals;
 using OpsFunctions.Host.Management;
 using OpsFunctions.Host.Observability;
 using OpsFunctions.Host.Schedules;
 using OpsFunctions.Host.Security;
 using OpsFunctions.Operations;
+using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Operations.Triggers;
@@ -24,7 +24,7 @@ public static class OpsFunctionsHostExtensions
         builder.Services.AddOpsEngine(builder.Configuration, builder.Environment);
         builder.Services.AddHostKeys();
         builder.Services.AddWebhooks(builder.Configuration);
-        builder.Services.AddApprovals();
+        builder.Services.AddApprovals(builder.Configuration);
         builder.Services.AddSchedules();
         builder.Services.AddIncidentResponse(builder.Configuration);
         builder.Services.AddOpsObservability();

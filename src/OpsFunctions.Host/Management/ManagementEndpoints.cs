@@ -7,6 +7,7 @@ using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.Storage;
 using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Security;
+using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Triggers;
 
@@ -32,6 +33,7 @@ public static partial class ManagementEndpoints
 
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapPost($"{ManagementPayloads.BasePath}/approvals", ApprovalEndpoints.IssueAsync).RequireKey(KeyScope.Admin);
         var api = app.MapGroup(ManagementPayloads.BasePath).RequireKey(KeyScope.Admin).AddEndpointFilter(CheckTaskHub);
         api.MapPost("/orchestrators/{name}/{instanceId?}", StartAsync);
         api.MapGet("/instances", ListAsync);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpsFunctions.Host.Hosting;
+using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Http;
 
 namespace OpsFunctions.Host.Security;
@@ -60,6 +61,8 @@ public static partial class KeyAuthorization
         });
         services.AddHostedService<KeyAnnouncer>();
         services.AddSingleton<IKeyCheck, HostKeyCheck>();
+        services.AddSingleton(sp => new ApprovalSigningKey(sp.GetRequiredService<HostKeys>().SigningKey));
+        services.AddSingleton<IHostAddress, ServerAddress>();
         return services;
     }
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
-namespace OpsFunctions.Host.Approvals;
+namespace OpsFunctions.Operations.Approvals;
 
 /// <summary>
 /// The small pages a person sees after clicking an approval link; callers asking for JSON (the CLI) get

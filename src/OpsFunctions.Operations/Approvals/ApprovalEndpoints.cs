@@ -1,17 +1,18 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable.Client;
-using OpsFunctions.Host.Hosting;
-using OpsFunctions.Host.Management;
-using OpsFunctions.Host.Security;
-using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Durability;
 using OpsFunctions.Operations.Http;
-using OpsFunctions.Operations.Triggers;
 
-namespace OpsFunctions.Host.Approvals;
+namespace OpsFunctions.Operations.Approvals;
 
 /// <summary>Asks for an approval link (management API, admin key).</summary>
 public sealed record ApprovalRequest(string? InstanceId, string? EventName, string? Decision, string? Approver, int? ExpiresInMinutes);
@@ -32,19 +33,25 @@ public static partial class ApprovalEndpoints
     public const string LinkActor = "link";
     public const int MaxLifetimeMinutes = 60 * 24 * 30;
 
-    public static IServiceCollection AddApprovals(this IServiceCollection services)
+    /// <summary>
+    /// Binds <c>Approvals</c> and adds the tokens and the signed links the features send. The host adds the
+    /// <see cref="ApprovalSigningKey"/> and its <see cref="IHostAddress"/>.
+    /// </summary>
+    public static IServiceCollection AddApprovals(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOpsIngress(configuration);
+        services.AddOptions<ApprovalOptions>().Bind(configuration.GetSection(ApprovalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApprovalTokens>();
         services.TryAddSingleton<IActionLinks, ApprovalLinks>();
         return services;
     }
 
+    /// <summary>Maps the links people click; issuing a link (<see cref="IssueAsync"/>) belongs to the host's management API.</summary>
     public static IEndpointRouteBuilder MapApprovalEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/approvals/{token}", ShowAsync);
         app.MapPost("/api/approvals/{token}", RedeemAsync);
-        app.MapPost($"{ManagementPayloads.BasePath}/approvals", IssueAsync).RequireKey(KeyScope.Admin);
         return app;
     }
 
@@ -98,8 +105,9 @@ public static partial class ApprovalEndpoints
         {
             await services.Client.RaiseEventAsync(claims.InstanceId, claims.EventName, payload, cancellationToken);
         }
-        catch (InstanceNotFoundException)
+        catch (ArgumentException)
         {
+            // What the official clients throw for an instance that does not exist.
             return UnknownInstance(request, claims);
         }
         catch (InvalidOperationException)

@@ -2,12 +2,11 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Host.Security;
 
-namespace OpsFunctions.Host.Approvals;
+namespace OpsFunctions.Operations.Approvals;
 
 /// <summary>What an approval token is bound to.</summary>
 public sealed record ApprovalClaims(
@@ -39,7 +38,7 @@ public enum ApprovalTokenState
 /// Issues and reads approval tokens: the claims as base64url JSON, a dot, and their HMAC-SHA256 under
 /// <c>Approvals:SigningKey</c>. Single use is enforced where the token is redeemed, not here.
 /// </summary>
-public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider, IOptions<ApprovalOptions> options)
+public sealed class ApprovalTokens(ApprovalSigningKey key, TimeProvider timeProvider, IOptions<ApprovalOptions> options)
 {
     /// <summary>Gets how long a link lives when its issuer does not say: <c>Approvals:DefaultLifetime</c>.</summary>
     public TimeSpan DefaultLifetime => options.Value.DefaultLifetime;
@@ -113,7 +112,7 @@ public sealed class ApprovalTokens(HostKeys keys, TimeProvider timeProvider, IOp
         return claims.ExpiresAt <= timeProvider.GetUtcNow() ? (ApprovalTokenState.Expired, claims) : (ApprovalTokenState.Valid, claims);
     }
 
-    private byte[] Sign(byte[] payload) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(keys.SigningKey), payload);
+    private byte[] Sign(byte[] payload) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.Value), payload);
 }
 
 /// <summary>Approval links; section <c>Approvals</c>.</summary>

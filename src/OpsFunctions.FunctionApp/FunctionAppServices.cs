@@ -6,6 +6,7 @@ using OpsFunctions.FunctionApp.Hosting;
 using OpsFunctions.Operations;
 using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Samples;
+using OpsFunctions.Operations.Schedules;
 using OpsFunctions.Operations.Triggers;
 
 namespace OpsFunctions.FunctionApp;
@@ -22,6 +23,7 @@ public static class FunctionAppServices
             .AddSingleton(new DurableTaskRegistry().AddFunctionAppTasks())
             .AddWebhooks(configuration)
             .AddFunctionAppApprovals(configuration)
+            .AddScheduleOptions(configuration)
             .AddIncidentResponse(configuration);
 
     /// <summary>

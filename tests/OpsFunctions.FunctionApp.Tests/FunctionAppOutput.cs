@@ -36,7 +36,8 @@ internal static class FunctionAppOutput
                     binding.GetProperty("direction").GetString()!,
                     binding.TryGetProperty("route", out var route) ? route.GetString() : null,
                     binding.TryGetProperty("methods", out var methods) ? [.. methods.EnumerateArray().Select(m => m.GetString()!)] : [],
-                    binding.TryGetProperty("authLevel", out var authLevel) ? authLevel.GetString() : null))])),
+                    binding.TryGetProperty("authLevel", out var authLevel) ? authLevel.GetString() : null,
+                    binding.TryGetProperty("schedule", out var schedule) ? schedule.GetString() : null))])),
         ];
     }
 }
@@ -47,4 +48,4 @@ internal sealed record FunctionEntry(string Name, string EntryPoint, IReadOnlyLi
     public IEnumerable<BindingEntry> Triggers => Bindings.Where(binding => binding.Type.EndsWith("Trigger", StringComparison.Ordinal));
 }
 
-internal sealed record BindingEntry(string Name, string Type, string Direction, string? Route, IReadOnlyList<string> Methods, string? AuthLevel);
+internal sealed record BindingEntry(string Name, string Type, string Direction, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule);

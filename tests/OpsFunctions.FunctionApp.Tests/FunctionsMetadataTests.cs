@@ -72,6 +72,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void Schedules_TickEveryMinute()
+    {
+        var function = Assert.Single(FunctionAppOutput.Functions(), f => f.Name == "Schedules");
+
+        Assert.Equal(("timerTrigger", "0 * * * * *"), (Assert.Single(function.Triggers).Type, Assert.Single(function.Triggers).Schedule));
+    }
+
+    [Fact]
     public void HttpFunctions_AreExactlyTheOnesListed()
         => AssertSameNames("HTTP", HttpFunctions.Select(row => row.Data.Item1), FunctionsTriggeredBy(HttpTrigger));
 

@@ -1,10 +1,11 @@
-using OpsFunctions.Testing.Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Host.Schedules;
+using OpsFunctions.Operations.Schedules;
+using OpsFunctions.Testing.Azure;
 
 namespace OpsFunctions.Host.Tests;
 
@@ -46,7 +47,7 @@ public sealed class ScheduleTests
         var directory = Directory.CreateTempSubdirectory("opsfunctions-host-").FullName;
         await using var first = await StartAsync(clock, directory, runOnStartupIfMissed: true);
         var firstOutcome = await HandledAsync(Service(first), Eight);
-        var instanceId = ScheduleService.InstanceId("report", Eight);
+        var instanceId = ScheduleStarter.InstanceId("report", Eight);
         await first.Client.WaitForInstanceCompletionAsync(instanceId, cancellation: Cancellation);
 
         await using var second = await StartAsync(clock, directory, runOnStartupIfMissed: true);
@@ -63,8 +64,8 @@ public sealed class ScheduleTests
     [Fact]
     public void InstanceId_ScheduleAndOccurrence_IsStableAndReadable()
     {
-        Assert.Equal("schedule-report-20260105T080000Z", ScheduleService.InstanceId("report", Eight));
-        Assert.Equal("schedule-report-20260105T080000Z", ScheduleService.InstanceId("report", Eight.ToOffset(TimeSpan.FromHours(2))));
+        Assert.Equal("schedule-report-20260105T080000Z", ScheduleStarter.InstanceId("report", Eight));
+        Assert.Equal("schedule-report-20260105T080000Z", ScheduleStarter.InstanceId("report", Eight.ToOffset(TimeSpan.FromHours(2))));
     }
 
     [Theory]
@@ -136,7 +137,7 @@ public sealed class ScheduleTests
         clock.Advance(TimeSpan.FromSeconds(30));
         var outcomes = await Task.WhenAll(handled);
 
-        var instanceId = ScheduleService.InstanceId("report", Eight);
+        var instanceId = ScheduleStarter.InstanceId("report", Eight);
         Assert.All(outcomes, o => Assert.Equal(instanceId, o.InstanceId));
         Assert.Single(outcomes, o => o.Started);
 

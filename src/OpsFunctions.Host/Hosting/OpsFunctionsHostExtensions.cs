@@ -25,7 +25,7 @@ public static class OpsFunctionsHostExtensions
         builder.Services.AddHostKeys();
         builder.Services.AddWebhooks(builder.Configuration);
         builder.Services.AddApprovals(builder.Configuration);
-        builder.Services.AddSchedules();
+        builder.Services.AddSchedules(builder.Configuration);
         builder.Services.AddIncidentResponse(builder.Configuration);
         builder.Services.AddOpsObservability();
         return builder;

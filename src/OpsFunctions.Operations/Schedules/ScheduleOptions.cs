@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using Cronos;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Durable;
 
-namespace OpsFunctions.Host.Schedules;
+namespace OpsFunctions.Operations.Schedules;
 
 /// <summary>One schedule: <c>Schedules:{name}:Cron</c> and the rest.</summary>
 public sealed class ScheduleDefinition
@@ -50,7 +50,7 @@ public sealed partial class ScheduleOptionsValidator(DurableTaskRegistry registr
             {
                 failures.Add($"{prefix}:Orchestrator is required.");
             }
-            else if (!registry.HasOrchestrator(schedule.Orchestrator))
+            else if (!registry.GetOrchestrators().Any(entry => entry.Key == new TaskName(schedule.Orchestrator)))
             {
                 failures.Add($"{prefix}:Orchestrator '{schedule.Orchestrator}' is not registered in this host.");
             }

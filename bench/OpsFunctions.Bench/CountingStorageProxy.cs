@@ -73,9 +73,19 @@ internal sealed class CountingStorageProxy : IAsyncDisposable
         }
 
         proxy.ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
-            + $"BlobEndpoint={Endpoint(0, 10000, "blob")};QueueEndpoint={Endpoint(1, 10001, "queue")};TableEndpoint={Endpoint(2, 10002, "table")};";
+            + $"BlobEndpoint={Endpoint(0, AzuritePort("BLOB", 10000), "blob")};QueueEndpoint={Endpoint(1, AzuritePort("QUEUE", 10001), "queue")};"
+            + $"TableEndpoint={Endpoint(2, AzuritePort("TABLE", 10002), "table")};";
         return proxy;
     }
+
+    /// <summary>
+    /// The port of one of Azurite's services: <c>AZURITE_BLOB_PORT</c>, <c>AZURITE_QUEUE_PORT</c> or <c>AZURITE_TABLE_PORT</c>
+    /// as <c>scripts/azurite.sh</c> reads them, so a run can have an Azurite of its own, started empty.
+    /// </summary>
+    private static int AzuritePort(string service, int port)
+        => int.TryParse(Environment.GetEnvironmentVariable($"AZURITE_{service}_PORT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var configured)
+            ? configured
+            : port;
 
     /// <summary>Gets the counts so far by kind, e.g. <c>queue_send</c>, <c>table_read:Instances</c>.</summary>
     public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(_counts, StringComparer.Ordinal);

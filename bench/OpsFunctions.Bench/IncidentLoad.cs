@@ -54,21 +54,30 @@ internal static class IncidentLoad
     {
         var incidents = Workloads.Default(options.Instances, 1000);
         await using var receiver = await PageReceiver.StartAsync();
-        await using var host = await StartHostAsync(options, receiver, LoadAckTimeout);
+        await using var proxy = options.Store == "azurite" ? await CountingStorageProxy.StartAsync() : null;
+        await using var host = await StartHostAsync(options, receiver, LoadAckTimeout, proxy);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = host.Process.BaseAddress };
+
+        // The host's polling while nothing happens, so the counts below can be read against it.
+        var idleWindow = TimeSpan.FromSeconds(5);
+        var idleStart = proxy?.Snapshot();
+        await Task.Delay(idleWindow);
+        var beforeLoad = proxy?.Snapshot();
 
         var names = Enumerable.Range(0, incidents).Select(i => $"load{i:D5}").ToArray();
         var opening = Stopwatch.StartNew();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, token) => await PostAlertAsync(http, name, token));
         var firstPages = await Task.WhenAll(names.Select(name => receiver.WaitAsync("level1", name, TimeSpan.FromMinutes(5))));
         var opened = opening.Elapsed;
+        var afterOpening = proxy?.Snapshot();
         await Console.Error.WriteLineAsync($"{incidents} incidents open and paged at level 1 in {opened.TotalSeconds:F1} s; waiting for their level 2 pages");
         var waitingMemory = host.Process.ResidentBytes();
 
         var secondPages = await Task.WhenAll(names.Select(name => receiver.WaitAsync("level2", name, LoadAckTimeout + TimeSpan.FromMinutes(5))));
         var pageGaps = firstPages.Zip(secondPages, (first, second) => ((second - first) * 1000.0 / Stopwatch.Frequency) - LoadAckTimeout.TotalMilliseconds).ToList();
+        var requests = proxy is null ? string.Empty : await StorageRequestsAsync(proxy, incidents, idleStart!, beforeLoad!, afterOpening!, idleWindow);
         var (timers, withinSecond) = await LadderTimersAsync(http);
-        return Workloads.Fields(
+        return requests + Workloads.Fields(
             ("incidents", incidents),
             ("open_s", opened.TotalSeconds),
             ("rss_mb_waiting", waitingMemory / 1024.0 / 1024.0),
@@ -77,6 +86,56 @@ internal static class IncidentLoad
             ("ladder_timers_within_1s", withinSecond),
             ("level2_page_after_timeout_p50_ms", Workloads.Percentile(pageGaps, 50)),
             ("level2_page_after_timeout_p99_ms", Workloads.Percentile(pageGaps, 99)));
+    }
+
+    /// <summary>
+    /// Storage requests per incident, counted on the wire: up to the last level 1 page (opening: the webhook, the incident's
+    /// start, its record, route notification, diagnostics and ladder, and whatever of it was still running), and in all
+    /// once every level 2 page arrived and the host wrote and sent nothing more for a few seconds. Writes and sends are the
+    /// incidents' own; receives include the host's polling, shown per second when idle.
+    /// </summary>
+    private static async Task<string> StorageRequestsAsync(
+        CountingStorageProxy proxy, int incidents, IReadOnlyDictionary<string, long> idleStart, IReadOnlyDictionary<string, long> beforeLoad,
+        IReadOnlyDictionary<string, long> afterOpening, TimeSpan idleWindow)
+    {
+        static long WritesAndSends(IReadOnlyDictionary<string, long> counts)
+            => counts.Where(c => !c.Key.StartsWith("queue_receive", StringComparison.Ordinal) && !c.Key.StartsWith("table_read", StringComparison.Ordinal)
+                && !c.Key.StartsWith("table_query", StringComparison.Ordinal) && c.Key != "blob").Sum(c => c.Value);
+
+        // Settled: nothing written or sent for 5 s (a sent outbox is cleared 2 s after its instance's last episode).
+        var settled = proxy.Snapshot();
+        for (var quiet = 0; quiet < 10;)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var now = proxy.Snapshot();
+            quiet = WritesAndSends(now) == WritesAndSends(settled) ? quiet + 1 : 0;
+            settled = now;
+        }
+
+        static Dictionary<string, double> PerIncident(IReadOnlyDictionary<string, long> from, IReadOnlyDictionary<string, long> to, double divisor)
+            => to.Keys.Union(from.Keys).ToDictionary(k => k, k => (to.GetValueOrDefault(k) - from.GetValueOrDefault(k)) / divisor, StringComparer.Ordinal);
+
+        double Sum(Dictionary<string, double> counts, string prefix) => counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
+        var idle = PerIncident(idleStart, beforeLoad, idleWindow.TotalSeconds);
+        var opening = PerIncident(beforeLoad, afterOpening, incidents);
+        var total = PerIncident(beforeLoad, settled, incidents);
+        foreach (var (phase, counts) in new[] { ("idle, per second", idle), ("opening, per incident", opening), ("in all, per incident", total) })
+        {
+            await Console.Error.WriteLineAsync($"storage requests {phase}: " + string.Join(' ', counts.Where(c => c.Value > 0).OrderBy(c => c.Key, StringComparer.Ordinal)
+                .Select(c => $"{c.Key}={c.Value.ToString("0.##", CultureInfo.InvariantCulture)}")));
+        }
+
+        return Workloads.Fields(
+            ("open_requests_per_incident", opening.Values.Sum()),
+            ("open_table_requests_per_incident", Sum(opening, "table")),
+            ("open_table_queries_per_incident", Sum(opening, "table_query")),
+            ("open_queue_sends_per_incident", Sum(opening, "queue_send")),
+            ("requests_per_incident", total.Values.Sum()),
+            ("table_requests_per_incident", Sum(total, "table")),
+            ("table_queries_per_incident", Sum(total, "table_query")),
+            ("queue_requests_per_incident", Sum(total, "queue")),
+            ("queue_sends_per_incident", Sum(total, "queue_send")),
+            ("idle_requests_per_s", idle.Values.Sum())) + " ";
     }
 
     /// <summary>
@@ -136,7 +195,7 @@ internal static class IncidentLoad
         }
     }
 
-    private static async Task<BenchHostProcess> StartHostAsync(BenchOptions options, PageReceiver receiver, TimeSpan ackTimeout)
+    private static async Task<BenchHostProcess> StartHostAsync(BenchOptions options, PageReceiver receiver, TimeSpan ackTimeout, CountingStorageProxy? proxy = null)
     {
         var directory = Directory.CreateTempSubdirectory("opsfunctions-bench-incidents-").FullName;
         var environment = new Dictionary<string, string>
@@ -161,8 +220,16 @@ internal static class IncidentLoad
         };
         if (options.Store == "azurite")
         {
-            environment["AzureWebJobsStorage"] = await Azurite.EnsureStartedAsync();
-            environment["extensions__durableTask__hubName"] = "bench" + Guid.NewGuid().ToString("N")[..10];
+            var connection = await Azurite.EnsureStartedAsync();
+            var hub = "bench" + Guid.NewGuid().ToString("N")[..10];
+            if (proxy is not null)
+            {
+                connection = proxy.ConnectionString;
+                proxy.HubName = hub;
+            }
+
+            environment["AzureWebJobsStorage"] = connection;
+            environment["extensions__durableTask__hubName"] = hub;
         }
         else if (options.Store != "sqlite")
         {

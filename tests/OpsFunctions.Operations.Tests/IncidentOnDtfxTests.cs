@@ -136,6 +136,49 @@ public sealed class IncidentOnDtfxTests
         Assert.Equal(("fast", 2), (record!.Policy, record.EscalationLevel));
     }
 
+    [Fact]
+    public async Task CriticalIncident_AHundredDeliveries_ContinuesAsNewAndItsLadderGoesOn()
+    {
+        // Durable Functions completes an execution only when none of its sub-orchestrations is open: the incident hands
+        // its ladder over before it continues as new, and starts it again under the same id.
+        await using var sut = await DtfxIncidents.StartAsync(new Dictionary<string, string?>());
+        await sut.Client.ScheduleNewOrchestrationInstanceAsync(nameof(IncidentOrchestrator), IncidentTestHost.Request(), new StartOrchestrationOptions(Id), Cancellation);
+        await Eventually.HappensAsync(() => sut.Notifier.Pages.Any(p => p.Level == 1), "the level 1 page");
+
+        for (var n = 0; n < IncidentOrchestrator.EventsPerExecution; n++)
+        {
+            var alert = IncidentTestHost.Alert($"PodCrashLooping-{n % 50:D2}", severity: "warning");
+            await sut.Client.RaiseEventAsync(Id, IncidentEvents.AlertsUpdated, new AlertsUpdate([alert]), Cancellation);
+        }
+
+        // The framework runs on the real clock: the quiet minute the incident waits for before it continues is a real one.
+        var patience = IncidentOrchestrator.QuietBeforeContinuing + Eventually.Patience;
+        var continued = await Eventually.ReturnsAsync(
+            async () => (await sut.Client.GetInstanceAsync(Id, getInputsAndOutputs: true, Cancellation))?.ReadInputAs<IncidentRequest>()?.Continuation,
+            "the incident continued as new",
+            patience);
+        Assert.Equal((1, 51, 1), (continued.Executions, continued.Record.Alerts.Count, continued.Ladder!.Pages));
+        await Eventually.HappensAsync(
+            async () => (await sut.Client.GetInstanceAsync(LadderId, getInputsAndOutputs: true, Cancellation))?.ReadInputAs<EscalationInput>()?.Position.AckDeadline is not null,
+            "the ladder started again where it was handed over");
+
+        await sut.Client.RaiseEventAsync(Id, IncidentEvents.Acknowledged, new IncidentAction("bob"), Cancellation);
+        Assert.Equal(1, (await sut.LadderAcknowledgedAsync()).Level);
+        await sut.Client.RaiseEventAsync(Id, IncidentEvents.Resolved, new IncidentAction("bob"), Cancellation);
+
+        // The host's own patience ran out with the quiet minute; the waits for the end get theirs.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        ending.CancelAfter(Eventually.Patience);
+        var outcome = (await sut.Client.WaitForInstanceCompletionAsync(Id, getInputsAndOutputs: true, ending.Token)).ReadOutputAs<IncidentOutcome>()!;
+        Assert.Equal((IncidentState.Resolved, "bob", "bob"), (outcome.State, outcome.AcknowledgedBy, outcome.ResolvedBy));
+        Assert.Contains("escalation stopped at L1 after 1 page(s)", outcome.Report, StringComparison.Ordinal);
+        Assert.Contains("## Alerts (51)", outcome.Report, StringComparison.Ordinal);
+        var ladder = await sut.Client.WaitForInstanceCompletionAsync(LadderId, getInputsAndOutputs: true, ending.Token);
+        Assert.Equal(new EscalationResult(1, 1, EscalationMode.Acknowledged, "bob"), ladder.ReadOutputAs<EscalationResult>());
+        Assert.Single(sut.Notifier.Pages);
+        Assert.DoesNotContain(await sut.Store.GetTimelineAsync(Id, Cancellation), e => e.Kind == TimelineKinds.Error);
+    }
+
     /// <summary>Incident response on a <see cref="DtfxHost"/>, with <see cref="IncidentTestHost"/>'s fakes as its ports.</summary>
     private sealed class DtfxIncidents : IAsyncDisposable
     {

@@ -17,6 +17,11 @@ namespace OpsFunctions.Operations.Escalation;
 /// the level's resolution timeout, paging resumes at the next level (the last level again when the
 /// acknowledgement came at the last level).</para>
 /// <para>Every step ends with ContinueAsNew, so the history of a ladder that pages forever stays a few events long.</para>
+/// <para>From <see cref="IncidentRevisions.BoundedHistory"/> the ladder tells the incident of its progress with
+/// <c>SendEvent</c>, and ends on <see cref="IncidentEvents.Handover"/> with its position
+/// (<see cref="EscalationResult.ResumeAt"/>): the incident's next execution starts it again from there, waiting out the
+/// level's acknowledgement time without paging it again. The incident cannot continue as new while the ladder it
+/// started runs: Durable Functions completes an execution only when none of its sub-orchestrations is open.</para>
 /// </remarks>
 public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, EscalationResult>
 {
@@ -43,6 +48,12 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
     private static async Task<EscalationResult> PageAsync(TaskOrchestrationContext context, EscalationInput input, EscalationLevel level)
     {
         var position = input.Position;
+        if (position.AckDeadline is { } paged)
+        {
+            // Handed over after this level was paged: only its acknowledgement time is left.
+            return await WaitForAcknowledgementAsync(context, input, level, position with { AckDeadline = null }, paged.UtcDateTime);
+        }
+
         var now = Now(context);
         var kind = position.Mode == EscalationMode.Unacknowledged ? NotificationKind.Unacknowledged
             : position.Pages == 0 ? NotificationKind.Triggered
@@ -62,7 +73,13 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
                 At = now,
             },
             IncidentActivityOptions.Retry);
-        if (position.Announce)
+        if (position.Announce && input.Revision >= IncidentRevisions.BoundedHistory)
+        {
+            // An event in the episode's commit: no activity, no work item, no storage read to raise it.
+            context.SendEvent(input.IncidentId, IncidentEvents.EscalationProgress, new EscalationProgress(level.Number, level.Name, position.Pass, position.Mode, position.Resumed));
+            await notify;
+        }
+        else if (position.Announce)
         {
             var progress = new EscalationProgress(level.Number, level.Name, position.Pass, position.Mode, position.Resumed);
             await Task.WhenAll(notify, context.CallActivityAsync<bool>(
@@ -76,11 +93,22 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
         }
 
         position = position with { Pages = position.Pages + 1, Note = null, Resumed = false };
-        var (signal, action) = await WaitAsync(context, context.CurrentUtcDateTime.Add(level.AckTimeout));
+        return await WaitForAcknowledgementAsync(context, input, level, position, context.CurrentUtcDateTime.Add(level.AckTimeout));
+    }
+
+    private static async Task<EscalationResult> WaitForAcknowledgementAsync(
+        TaskOrchestrationContext context, EscalationInput input, EscalationLevel level, EscalationPosition position, DateTime deadline)
+    {
+        var (signal, action) = await WaitAsync(context, input, deadline);
         switch (signal)
         {
             case Signal.Stop:
                 return new EscalationResult(level.Number, position.Pages, position.Mode, action?.Actor);
+            case Signal.Handover:
+                return new EscalationResult(level.Number, position.Pages, position.Mode, null)
+                {
+                    ResumeAt = position with { AckDeadline = new DateTimeOffset(deadline, TimeSpan.Zero) },
+                };
             case Signal.Acknowledged:
                 context.ContinueAsNew(input with
                 {
@@ -104,11 +132,16 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
         var deadline = (position.ResolutionDeadline ?? Now(context).Add(level.ResolutionTimeout)).UtcDateTime;
         while (true)
         {
-            var (signal, action) = await WaitAsync(context, deadline);
+            var (signal, action) = await WaitAsync(context, input, deadline);
             switch (signal)
             {
                 case Signal.Stop:
                     return new EscalationResult(level.Number, position.Pages, position.Mode, action?.Actor);
+                case Signal.Handover:
+                    return new EscalationResult(level.Number, position.Pages, position.Mode, null)
+                    {
+                        ResumeAt = position with { ResolutionDeadline = new DateTimeOffset(deadline, TimeSpan.Zero) },
+                    };
                 case Signal.Acknowledged:
                     // Already acknowledged: a second acknowledgement changes nothing here (the incident records it).
                     continue;
@@ -177,13 +210,16 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
         };
     }
 
-    private static async Task<(Signal Signal, IncidentAction? Action)> WaitAsync(TaskOrchestrationContext context, DateTime deadline)
+    private static async Task<(Signal Signal, IncidentAction? Action)> WaitAsync(TaskOrchestrationContext context, EscalationInput input, DateTime deadline)
     {
         using var cancellation = new CancellationTokenSource();
         var acknowledged = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Acknowledged, cancellation.Token);
         var stop = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Stop, cancellation.Token);
         var timer = context.CreateTimer(deadline, cancellation.Token);
-        await Task.WhenAny(acknowledged, stop, timer);
+        var handover = input.Revision >= IncidentRevisions.BoundedHistory
+            ? context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Handover, cancellation.Token)
+            : null;
+        await (handover is null ? Task.WhenAny(acknowledged, stop, timer) : Task.WhenAny(acknowledged, stop, timer, handover));
 
         // Cancel synchronously: CancelAsync would continue off the replay scheduler.
 #pragma warning disable VSTHRD103, CA1849
@@ -192,6 +228,12 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
         if (stop.IsCompletedSuccessfully)
         {
             return (Signal.Stop, await stop);
+        }
+
+        // An acknowledgement that came with the handover goes to the next ladder with the incident's state (see IncidentOrchestrator).
+        if (handover is { IsCompletedSuccessfully: true })
+        {
+            return (Signal.Handover, await handover);
         }
 
         return acknowledged.IsCompletedSuccessfully ? (Signal.Acknowledged, await acknowledged) : (Signal.Timeout, null);
@@ -209,5 +251,6 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
         Timeout,
         Acknowledged,
         Stop,
+        Handover,
     }
 }

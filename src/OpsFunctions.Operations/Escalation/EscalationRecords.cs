@@ -18,8 +18,17 @@ public enum EscalationMode
 }
 
 /// <summary>The input of <see cref="EscalationOrchestrator"/>, carried from one execution to the next by ContinueAsNew.</summary>
-public sealed record EscalationInput
+public sealed record EscalationInput : IJsonOnDeserializing
 {
+    private int _revision = IncidentRevisions.Current;
+
+    /// <summary>Gets the revision of the incident workflows the ladder runs (<see cref="IncidentRevisions"/>); its incident's.</summary>
+    /// <remarks>
+    /// An input made in code runs the current revision; one read back from a history written before revisions existed
+    /// reads as <see cref="IncidentRevisions.Initial"/>, so a ladder in flight keeps the actions it recorded.
+    /// </remarks>
+    public int Revision { get => _revision; init => _revision = value; }
+
     /// <summary>Gets the incident id: the parent instance, which receives <see cref="IncidentEvents.EscalationProgress"/>.</summary>
     public required string IncidentId { get; init; }
 
@@ -28,6 +37,8 @@ public sealed record EscalationInput
     public required EscalationPolicy Policy { get; init; }
 
     public EscalationPosition Position { get; init; } = new();
+
+    void IJsonOnDeserializing.OnDeserializing() => _revision = IncidentRevisions.Initial;
 }
 
 /// <summary>Where the ladder stands.</summary>
@@ -57,6 +68,12 @@ public sealed record EscalationPosition
 
     /// <summary>Gets a value indicating whether the next page resumes escalation after an acknowledgement without resolution.</summary>
     public bool Resumed { get; init; }
+
+    /// <summary>
+    /// Gets when the current level's acknowledgement time runs out, when it has been paged already: a ladder handed over
+    /// by one execution of its incident to the next waits until then instead of paging again.
+    /// </summary>
+    public DateTimeOffset? AckDeadline { get; init; }
 }
 
 /// <summary>The payload of <see cref="IncidentEvents.EscalationProgress"/>: the ladder paged a level.</summary>
@@ -67,5 +84,12 @@ public sealed record EscalationPosition
 /// <param name="Resumed">Whether the page resumes escalation after an acknowledgement without resolution.</param>
 public sealed record EscalationProgress(int Level, string LevelName, int Pass, EscalationMode Mode, bool Resumed = false);
 
-/// <summary>The output of <see cref="EscalationOrchestrator"/> once stopped.</summary>
-public sealed record EscalationResult(int LastLevel, int Pages, EscalationMode Mode, string? StoppedBy);
+/// <summary>The output of <see cref="EscalationOrchestrator"/> once stopped, or handed over.</summary>
+public sealed record EscalationResult(int LastLevel, int Pages, EscalationMode Mode, string? StoppedBy)
+{
+    /// <summary>
+    /// Gets where the ladder resumes when it ended on <see cref="IncidentEvents.Handover"/> rather than on a stop;
+    /// <see langword="null"/> when stopped.
+    /// </summary>
+    public EscalationPosition? ResumeAt { get; init; }
+}

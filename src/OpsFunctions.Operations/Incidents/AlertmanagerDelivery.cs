@@ -81,6 +81,21 @@ public static class AlertmanagerDelivery
 
     private static async Task<(string? Latest, bool Running)> FindLatestAsync(DurableTaskClient client, string prefix, CancellationToken cancellationToken)
     {
+        // Most deliveries are for a group's first incident, new or open: one point read answers them. The prefix query
+        // walks every instance of the group (on Azure Storage a partition range, several requests on Azurite); it is left
+        // for groups whose first incident has ended.
+        var first = prefix + "1";
+        var head = await client.GetInstanceAsync(first, getInputsAndOutputs: false, cancellationToken);
+        if (head is null)
+        {
+            return (null, false);
+        }
+
+        if (!head.IsCompleted)
+        {
+            return (first, true);
+        }
+
         OrchestrationMetadata? latest = null;
         var highest = 0;
         await foreach (var instance in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix }).WithCancellation(cancellationToken))

@@ -12,13 +12,16 @@ namespace OpsFunctions.Operations.Incidents;
 /// incident closed.
 /// </summary>
 /// <remarks>
-/// The host's rule for a delivery: list instances whose id starts with <see cref="GroupPrefix"/>; take
+/// The host's rule for a delivery: read incarnation 1; if there is none, the group is new; if it runs, it is the
+/// group's incident. Otherwise list instances whose id starts with <see cref="GroupPrefix"/> and take
 /// the highest incarnation. If that instance is Pending, Running or Suspended, raise
 /// <see cref="IncidentEvents.AlertsUpdated"/> on it; if there is none or it ended, start incarnation + 1
 /// (1 for a new group) with <see cref="AlertmanagerWebhook.ToIncidentRequest"/> (only when the delivery
 /// has a firing alert: a <c>resolved</c> delivery for a closed group opens nothing). Two deliveries racing
 /// to start the same id: the loser gets <c>OrchestrationAlreadyExistsException</c> and raises the event instead,
-/// so a group never has two running incidents. The ids hold only <c>[a-z0-9-]</c>, valid everywhere.
+/// so a group never has two running incidents. The ids hold only <c>[a-z0-9-]</c>, valid everywhere. Incarnations are
+/// never purged out of order by the workflows; an operator who purges a group's first incident while a later one runs
+/// makes the next delivery of the group open incarnation 1 again.
 /// </remarks>
 public static class IncidentIds
 {
@@ -83,6 +86,12 @@ public static class IncidentEvents
 
     /// <summary>On the ladder: the incident is resolved, stop; payload <see cref="IncidentAction"/>.</summary>
     public const string Stop = "stop";
+
+    /// <summary>
+    /// On the ladder: the incident continues as new; end and return where you stand
+    /// (<c>EscalationResult.ResumeAt</c>), so the next execution starts the ladder again from there. Payload <see cref="IncidentAction"/>.
+    /// </summary>
+    public const string Handover = "handover";
 
     /// <summary>On the incident, from its ladder: the ladder paged a level or ran out; payload <c>EscalationProgress</c>.</summary>
     public const string EscalationProgress = "escalationProgress";

@@ -7,7 +7,7 @@ namespace OpsFunctions.Operations.Incidents;
 public sealed partial class IncidentOrchestrator
 {
     private static async Task<IncidentOutcome> ResolveAsync(
-        TaskOrchestrationContext context, IncidentRecord record, IncidentAction resolution, Task<EscalationResult>? ladder)
+        TaskOrchestrationContext context, IncidentRecord record, IncidentAction resolution, Task<EscalationResult>? ladder, bool sendsEvents)
     {
         var now = Now(context);
         var actor = resolution.Actor ?? "unknown";
@@ -20,7 +20,17 @@ public sealed partial class IncidentOrchestrator
 
         if (ladder is not null)
         {
-            var stopped = await SignalAsync(context, IncidentIds.EscalationOf(record.Id), IncidentEvents.Stop, new IncidentAction(actor));
+            // A running ladder is there to receive the stop: sent as an event, it needs no answer.
+            var stopped = true;
+            if (sendsEvents)
+            {
+                context.SendEvent(IncidentIds.EscalationOf(record.Id), IncidentEvents.Stop, new IncidentAction(actor));
+            }
+            else
+            {
+                stopped = await SignalAsync(context, IncidentIds.EscalationOf(record.Id), IncidentEvents.Stop, new IncidentAction(actor));
+            }
+
             if (stopped)
             {
                 // The ladder ends within an episode of the stop; the timer only keeps a lost stop from holding the report.

@@ -13,8 +13,10 @@ namespace OpsFunctions.Operations.Incidents;
 /// <see cref="IncidentEvents.Resolved"/> and the ladder's <see cref="IncidentEvents.EscalationProgress"/>.</para>
 /// <para>Resolution (every alert resolved, or a person): stop the ladder, notify Resolved, compute time to
 /// acknowledge and resolve, write and store the report, send it. Custom status: <see cref="IncidentStatus"/>.</para>
-/// <para>Every step is on the timeline. The instance waits for as long as the incident is open; repeated
-/// Alertmanager deliveries that change nothing add only their event to history.</para>
+/// <para>Every step is on the timeline. An incident runs the <see cref="IncidentRequest.Revision"/> it was started
+/// with: <see cref="IncidentRevisions.Initial"/> keeps its opening severity and its whole history;
+/// <see cref="IncidentRevisions.BoundedHistory"/> raises the severity with a more severe alert and continues as new
+/// every <see cref="EventsPerExecution"/> events (IncidentOrchestrator.Continue.cs).</para>
 /// </remarks>
 public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequest, IncidentOutcome>
 {
@@ -25,54 +27,79 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
     {
         ArgumentNullException.ThrowIfNull(input);
         var id = context.InstanceId;
-        var opening = AlertMerge.Merge([], input.Alerts);
-        var severity = input.Severity ?? SeverityOf(input.Labels, opening.Alerts);
-        var service = FirstNonEmpty(input.Service, Label(input.Labels, opening.Alerts, "service"), Label(input.Labels, opening.Alerts, "job")) ?? "unknown";
-        var title = FirstNonEmpty(input.Title, opening.Alerts.Count > 0 ? opening.Alerts[0].Name : null) ?? $"{severity} incident on {service}";
-        context.SetCustomStatus(new IncidentStatus(IncidentState.Open, severity, null, 0, 0, null));
-
-        var policy = await context.CallActivityAsync<EscalationPolicy>(
-            nameof(SelectEscalationPolicy), new SelectEscalationPolicyInput(service, severity, input.Policy), IncidentActivityOptions.Retry);
-        var now = Now(context);
-        var record = new IncidentRecord
+        var bounded = input.Revision >= IncidentRevisions.BoundedHistory;
+        IncidentRecord record;
+        EscalationPolicy policy;
+        Task<EscalationResult>? ladder;
+        IncidentAction? resolution = null;
+        if (input.Continuation is { } carried)
         {
-            Id = id,
-            Title = title,
-            Service = service,
-            Severity = severity,
-            State = IncidentState.Open,
-            Source = input.Source,
-            Receiver = input.Receiver,
-            GroupKey = input.GroupKey,
-            Description = input.Description,
-            ExternalUrl = input.ExternalUrl,
-            Policy = policy.Name,
-            OpenedAt = now,
-            OpenedBy = FirstNonEmpty(input.OpenedBy) ?? IncidentActors.System,
-            Labels = input.Labels,
-            Alerts = opening.Alerts,
-        };
-        List<TimelineEntry> opened =
-        [
-            new(now, record.OpenedBy, TimelineKinds.Opened, $"{severity} incident opened on {service}: {title} (policy {policy.Name})"),
-            .. opening.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note)),
-        ];
-        await RecordAsync(context, record, opened);
-        SetStatus(context, record);
+            (record, policy) = (carried.Record, carried.Policy);
+            SetStatus(context, record);
+            ladder = carried.Ladder is { } position ? StartLadderAgain(context, input, record, policy, position) : null;
+        }
+        else
+        {
+            var opening = AlertMerge.Merge([], input.Alerts);
+            var severity = input.Severity ?? SeverityOf(input.Labels, opening.Alerts);
+            var service = FirstNonEmpty(input.Service, Label(input.Labels, opening.Alerts, "service"), Label(input.Labels, opening.Alerts, "job")) ?? "unknown";
+            var title = FirstNonEmpty(input.Title, opening.Alerts.Count > 0 ? opening.Alerts[0].Name : null) ?? $"{severity} incident on {service}";
+            context.SetCustomStatus(new IncidentStatus(IncidentState.Open, severity, null, 0, 0, null));
 
-        var ladder = context.CallSubOrchestratorAsync<EscalationResult>(
-            nameof(EscalationOrchestrator),
-            new EscalationInput { IncidentId = id, Incident = IncidentSummary.From(record), Policy = policy },
-            new SubOrchestrationOptions(instanceId: IncidentIds.EscalationOf(id)));
-        var ladderEnded = false;
-        await Task.WhenAll(
-            NotifyAsync(context, record, NotificationKind.Triggered, IncidentActors.System),
-            GuardAsync(context, id, "diagnostics", context.CallActivityAsync<IReadOnlyList<string>>(
-                nameof(RunIncidentDiagnostics),
-                new RunIncidentDiagnosticsInput(new DiagnosticsRequest(id, service, severity, input.Labels), now),
-                IncidentActivityOptions.Retry)));
+            policy = await context.CallActivityAsync<EscalationPolicy>(
+                nameof(SelectEscalationPolicy), new SelectEscalationPolicyInput(service, severity, input.Policy), IncidentActivityOptions.Retry);
+            var now = Now(context);
+            record = new IncidentRecord
+            {
+                Id = id,
+                Title = title,
+                Service = service,
+                Severity = severity,
+                State = IncidentState.Open,
+                Source = input.Source,
+                Receiver = input.Receiver,
+                GroupKey = input.GroupKey,
+                Description = input.Description,
+                ExternalUrl = input.ExternalUrl,
+                Policy = policy.Name,
 
-        IncidentAction? resolution = opening.AllResolved ? new IncidentAction(IncidentActors.Alertmanager, "every alert of the group is resolved") : null;
+                // The ladder pages L1 as it starts; saying so here spares it the announcement and the incident a record.
+                EscalationLevel = bounded && policy.Levels.Count > 0 ? 1 : null,
+                OpenedAt = now,
+                OpenedBy = FirstNonEmpty(input.OpenedBy) ?? IncidentActors.System,
+                Labels = input.Labels,
+                Alerts = opening.Alerts,
+            };
+            List<TimelineEntry> opened =
+            [
+                new(now, record.OpenedBy, TimelineKinds.Opened, $"{severity} incident opened on {service}: {title} (policy {policy.Name})"),
+                .. opening.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note)),
+            ];
+            await RecordAsync(context, record, opened);
+            SetStatus(context, record);
+
+            ladder = context.CallSubOrchestratorAsync<EscalationResult>(
+                nameof(EscalationOrchestrator),
+                new EscalationInput
+                {
+                    IncidentId = id,
+                    Incident = IncidentSummary.From(record),
+                    Policy = policy,
+                    Revision = input.Revision,
+                    Position = new EscalationPosition { Announce = !bounded },
+                },
+                new SubOrchestrationOptions(instanceId: IncidentIds.EscalationOf(id)));
+            await Task.WhenAll(
+                NotifyAsync(context, record, NotificationKind.Triggered, IncidentActors.System),
+                GuardAsync(context, id, "diagnostics", context.CallActivityAsync<IReadOnlyList<string>>(
+                    nameof(RunIncidentDiagnostics),
+                    new RunIncidentDiagnosticsInput(new DiagnosticsRequest(id, service, severity, input.Labels), now),
+                    IncidentActivityOptions.Retry)));
+            resolution = opening.AllResolved ? new IncidentAction(IncidentActors.Alertmanager, "every alert of the group is resolved") : null;
+        }
+
+        var ladderEnded = ladder is null;
+        using var bound = new HistoryBound(context);
         while (resolution is null)
         {
             using var cancellation = new CancellationTokenSource();
@@ -83,18 +110,20 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
             List<Task> waits = [updated, acknowledged, resolved, progress];
             if (!ladderEnded)
             {
-                waits.Add(ladder);
+                waits.Add(ladder!);
             }
+
+            waits.AddRange(bound.Timers);
 
             await Task.WhenAny(waits);
 #pragma warning disable VSTHRD103, CA1849 // Cancel synchronously: CancelAsync would continue off the replay scheduler.
             cancellation.Cancel();
 #pragma warning restore VSTHRD103, CA1849
-            now = Now(context);
+            var now = Now(context);
 
             if (progress.IsCompletedSuccessfully && await progress is { } step)
             {
-                record = record with
+                var stepped = record with
                 {
                     EscalationLevel = step.Level,
                     State = step.Mode == EscalationMode.Unacknowledged ? IncidentState.Unacknowledged
@@ -103,10 +132,12 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 };
                 if (step.Mode == EscalationMode.Unacknowledged)
                 {
+                    record = stepped;
                     await RecordAsync(context, record, [new(now, IncidentActors.Escalation, TimelineKinds.Unacknowledged, $"nobody acknowledged; the incident is unacknowledged and {step.LevelName} keeps being paged")]);
                 }
-                else
+                else if (!bounded || stepped != record)
                 {
+                    record = stepped;
                     await RecordAsync(context, record, []);
                 }
             }
@@ -117,7 +148,15 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 if (merge.Changed)
                 {
                     record = record with { Alerts = merge.Alerts };
-                    await RecordAsync(context, record, [.. merge.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note))]);
+                    List<TimelineEntry> entries = [.. merge.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note))];
+                    if (bounded && RaisedSeverity(record) is { } raised)
+                    {
+                        record = await RaiseSeverityAsync(context, record, raised.Severity, raised.By, entries);
+                    }
+                    else
+                    {
+                        await RecordAsync(context, record, entries);
+                    }
                 }
 
                 if (merge.AllResolved)
@@ -143,7 +182,11 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                     RecordAsync(context, record, [new(now, actor, TimelineKinds.Acknowledged, text)]),
                     NotifyAsync(context, record, NotificationKind.Acknowledged, actor),
                 ];
-                if (!ladderEnded)
+                if (!ladderEnded && bounded)
+                {
+                    context.SendEvent(IncidentIds.EscalationOf(id), IncidentEvents.Acknowledged, new IncidentAction(actor));
+                }
+                else if (!ladderEnded)
                 {
                     steps.Add(SignalAsync(context, IncidentIds.EscalationOf(id), IncidentEvents.Acknowledged, new IncidentAction(actor)));
                 }
@@ -157,24 +200,47 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 resolution = new IncidentAction(FirstNonEmpty(action?.Actor) ?? "unknown", action?.Note);
             }
 
-            if (!ladderEnded && ladder.IsCompleted)
+            if (!ladderEnded && ladder!.IsCompleted)
             {
-                // The ladder ends only when stopped; anything else is a failure to record, not to stop the incident for.
                 ladderEnded = true;
-                var why = ladder.IsFaulted ? ladder.Exception?.InnerException?.Message : "it ended";
-                await RecordAsync(context, null, [new(now, IncidentActors.System, TimelineKinds.Error, $"the escalation ladder stopped unexpectedly: {why}")]);
+                if (ladder.IsCompletedSuccessfully && (await ladder).ResumeAt is { } handedOver)
+                {
+                    if (resolution is null)
+                    {
+                        SetStatus(context, record);
+                        return ContinueAsNew(context, input, record, policy, handedOver);
+                    }
+                }
+                else
+                {
+                    // The ladder ends only when stopped; anything else is a failure to record, not to stop the incident for.
+                    var why = ladder.IsFaulted ? ladder.Exception?.InnerException?.Message : "it ended";
+                    await RecordAsync(context, null, [new(now, IncidentActors.System, TimelineKinds.Error, $"the escalation ladder stopped unexpectedly: {why}")]);
+                }
             }
 
             SetStatus(context, record);
+            if (bounded && resolution is null && bound.Due(waits, now))
+            {
+                if (ladderEnded)
+                {
+                    return ContinueAsNew(context, input, record, policy, null);
+                }
+
+                // The ladder answers by ending with its position; the loop goes on meanwhile and continues as new then.
+                context.SendEvent(IncidentIds.EscalationOf(id), IncidentEvents.Handover, new IncidentAction(IncidentActors.System));
+                bound.HandoverRequested(now);
+            }
         }
 
-        return await ResolveAsync(context, record, resolution, ladderEnded ? null : ladder);
+        bound.Dispose();
+        return await ResolveAsync(context, record, resolution, ladderEnded ? null : ladder, bounded);
     }
 
     private static Task RecordAsync(TaskOrchestrationContext context, IncidentRecord? record, IReadOnlyList<TimelineEntry> timeline)
         => context.CallActivityAsync<bool>(nameof(RecordIncident), new RecordIncidentInput(context.InstanceId, record, timeline), IncidentActivityOptions.Retry);
 
-    private static Task NotifyAsync(TaskOrchestrationContext context, IncidentRecord record, NotificationKind kind, string actor, string? text = null)
+    private static Task NotifyAsync(TaskOrchestrationContext context, IncidentRecord record, NotificationKind kind, string actor, string? text = null, string? note = null)
         => GuardAsync(context, record.Id, $"the {kind} notification", context.CallActivityAsync<NotifyIncidentResult>(
             nameof(NotifyIncident),
             new NotifyIncidentInput
@@ -184,6 +250,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 Incident = IncidentSummary.From(record),
                 Actor = actor,
                 Text = text,
+                Note = note,
                 At = Now(context),
             },
             IncidentActivityOptions.Retry));
@@ -226,6 +293,45 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
             record.Alerts.Count(a => a.Status == AlertStatus.Firing),
             record.Alerts.Count,
             record.AcknowledgedBy));
+
+    /// <summary>
+    /// The severity a changed group calls for when it is above the incident's: the most severe <c>severity</c> label of
+    /// its firing alerts, and the first alert that carries it. Unlabelled alerts raise nothing (their default, High,
+    /// would raise every Medium and Low incident they joined), and severity never falls on its own.
+    /// </summary>
+    private static (Severity Severity, Alert By)? RaisedSeverity(IncidentRecord record)
+    {
+        (Severity Severity, Alert By)? highest = null;
+        foreach (var alert in record.Alerts.Where(a => a.Status == AlertStatus.Firing))
+        {
+            if (alert.Labels.TryGetValue(SeverityLabels.LabelName, out var label) && SeverityLabels.TryParse(label, out var severity)
+                && severity < (highest?.Severity ?? record.Severity))
+            {
+                highest = (severity, alert);
+            }
+        }
+
+        return highest;
+    }
+
+    /// <summary>
+    /// Records the raised severity with the update's alert notes and sends Triggered to the new severity's route. The
+    /// ladder keeps the policy it was started with: it is paging already, and starting another ladder would page its
+    /// first level again; the timeline says so.
+    /// </summary>
+    private static async Task<IncidentRecord> RaiseSeverityAsync(
+        TaskOrchestrationContext context, IncidentRecord record, Severity severity, Alert by, List<TimelineEntry> entries)
+    {
+        var now = Now(context);
+        var text = $"severity raised from {record.Severity} to {severity} by alert {by.Name}";
+        entries.Add(new(now, IncidentActors.Alertmanager, TimelineKinds.Severity, text));
+        entries.Add(new(now, IncidentActors.System, TimelineKinds.Escalation, $"escalation goes on under policy {record.Policy}, selected when the incident was {record.Severity}"));
+        var raised = record with { Severity = severity };
+        await Task.WhenAll(
+            RecordAsync(context, raised, entries),
+            NotifyAsync(context, raised, NotificationKind.Triggered, IncidentActors.Alertmanager, note: text));
+        return raised;
+    }
 
     private static Severity SeverityOf(IReadOnlyDictionary<string, string> labels, IReadOnlyList<Alert> alerts)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OpsFunctions.Operations.Escalation;
 
 namespace OpsFunctions.Operations.Incidents;
 
@@ -81,7 +82,10 @@ public sealed record IncidentRecord
     /// <summary>Gets the name of the escalation policy the ladder follows.</summary>
     public string? Policy { get; init; }
 
-    /// <summary>Gets the escalation level paged last (1 for L1), or <see langword="null"/> before the first page.</summary>
+    /// <summary>
+    /// Gets the escalation level paged last (1 for L1), or <see langword="null"/> before the first page. From
+    /// <see cref="IncidentRevisions.BoundedHistory"/> the opening record names L1 already: the ladder pages it as it starts.
+    /// </summary>
     public int? EscalationLevel { get; init; }
 
     public DateTimeOffset OpenedAt { get; init; }
@@ -117,6 +121,7 @@ public static class TimelineKinds
     public const string Delivery = "delivery";
     public const string Diagnostics = "diagnostics";
     public const string Escalation = "escalation";
+    public const string Severity = "severity";
     public const string Acknowledged = "acknowledged";
     public const string Unacknowledged = "unacknowledged";
     public const string Resolved = "resolved";
@@ -141,10 +146,24 @@ public static class IncidentSources
 
 /// <summary>
 /// The input of <see cref="IncidentOrchestrator"/>: the opening alerts of an Alertmanager group
-/// (<see cref="AlertmanagerWebhook.ToIncidentRequest"/>) or a manual open request.
+/// (<see cref="AlertmanagerWebhook.ToIncidentRequest"/>) or a manual open request; after a ContinueAsNew, the same request
+/// with the incident's state in <see cref="Continuation"/>.
 /// </summary>
-public sealed record IncidentRequest
+public sealed record IncidentRequest : IJsonOnDeserializing
 {
+    private int _revision = IncidentRevisions.Current;
+
+    /// <summary>Gets the revision of the workflow the incident runs (<see cref="IncidentRevisions"/>).</summary>
+    /// <remarks>
+    /// A request made in code runs the current revision. A request read back from a history written before revisions
+    /// existed has none and reads as <see cref="IncidentRevisions.Initial"/>, so an incident in flight replays the
+    /// actions it recorded and keeps that revision's behaviour until it ends.
+    /// </remarks>
+    public int Revision { get => _revision; init => _revision = value; }
+
+    /// <summary>Gets what the previous execution handed over when it continued as new; <see langword="null"/> for a new incident.</summary>
+    public IncidentContinuation? Continuation { get; init; }
+
     /// <summary>Gets the title; derived from the alerts when empty.</summary>
     public string? Title { get; init; }
 
@@ -174,6 +193,48 @@ public sealed record IncidentRequest
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<Alert> Alerts { get; init; } = [];
+
+    void IJsonOnDeserializing.OnDeserializing() => _revision = IncidentRevisions.Initial;
+}
+
+/// <summary>
+/// The revisions of the incident workflows. An incident runs the revision its input names for its whole life, so a
+/// history replays against the actions it recorded; new behaviour that changes what an incident schedules comes with
+/// a new revision.
+/// </summary>
+public static class IncidentRevisions
+{
+    /// <summary>
+    /// The first: the severity stays as opened; incident and ladder signal each other through <see cref="SignalInstance"/>;
+    /// the ladder announces its first page; the incident never continues as new.
+    /// </summary>
+    public const int Initial = 0;
+
+    /// <summary>
+    /// A more severe alert raises the severity and pages its route; the incident continues as new every
+    /// <see cref="IncidentOrchestrator.EventsPerExecution"/> events, handing its ladder over; incident and ladder signal
+    /// each other with <c>SendEvent</c>; the opening record names L1 and the ladder does not announce its first page.
+    /// </summary>
+    public const int BoundedHistory = 1;
+
+    /// <summary>The revision new incidents run.</summary>
+    public const int Current = BoundedHistory;
+}
+
+/// <summary>What an incident carries from one execution to the next when it continues as new.</summary>
+public sealed record IncidentContinuation
+{
+    /// <summary>Gets the record as it stood: severity, state, alerts, acknowledgement, escalation level.</summary>
+    public required IncidentRecord Record { get; init; }
+
+    /// <summary>Gets the policy selected when the incident opened, for the ladder the next execution starts again.</summary>
+    public required EscalationPolicy Policy { get; init; }
+
+    /// <summary>Gets where the ladder stood when it handed over; <see langword="null"/> when it had ended.</summary>
+    public EscalationPosition? Ladder { get; init; }
+
+    /// <summary>Gets how many executions ran before this one.</summary>
+    public int Executions { get; init; }
 }
 
 /// <summary>The payload of the <c>acknowledged</c> and <c>resolved</c> events: who acted.</summary>

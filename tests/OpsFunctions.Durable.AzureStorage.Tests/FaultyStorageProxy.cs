@@ -1,9 +1,5 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
+using OpsFunctions.Testing.Azure;
 
 namespace OpsFunctions.Durable.AzureStorage.Tests;
 
@@ -27,17 +23,10 @@ public enum StorageFault
 /// </summary>
 public sealed class FaultyStorageProxy : IAsyncDisposable
 {
-    private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "Host",
-    };
-
-    private readonly WebApplication _app;
-    private readonly HttpClient _forwarder = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None });
-    private readonly Dictionary<int, int> _targets = [];
     private readonly StorageFault[] _faults;
     private readonly Func<HttpRequest, bool> _watched;
     private readonly int[] _injected = new int[Enum.GetValues<StorageFault>().Length];
+    private AzuriteProxy? _proxy;
     private long _requests;
     private long _watchedRequests;
 
@@ -46,25 +35,13 @@ public sealed class FaultyStorageProxy : IAsyncDisposable
         Period = period;
         _faults = faults;
         _watched = watched;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = null;
-            for (var service = 0; service < 3; service++)
-            {
-                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
-            }
-        });
-        _app = builder.Build();
-        _app.Run(ForwardAsync);
     }
 
     /// <summary>Gets how often a request is spoiled: every <see cref="Period"/>th.</summary>
     public int Period { get; }
 
     /// <summary>Gets the connection string that reaches Azurite through the proxy.</summary>
-    public string ConnectionString { get; private set; } = string.Empty;
+    public string ConnectionString => _proxy!.ConnectionString;
 
     /// <summary>Gets how many requests passed through.</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -72,32 +49,17 @@ public sealed class FaultyStorageProxy : IAsyncDisposable
     /// <summary>Starts a proxy that spoils every <paramref name="period"/>th request <paramref name="watched"/> picks (all by default).</summary>
     public static async Task<FaultyStorageProxy> StartAsync(int period, StorageFault[]? faults = null, Func<HttpRequest, bool>? watched = null)
     {
-        var proxy = new FaultyStorageProxy(period, faults ?? Enum.GetValues<StorageFault>(), watched ?? (_ => true));
-        await proxy._app.StartAsync();
-        var ports = proxy._app.Urls.Select(url => new Uri(url).Port).ToArray();
-        string Endpoint(int index, int azuritePort)
-        {
-            proxy._targets[ports[index]] = azuritePort;
-            return $"http://127.0.0.1:{ports[index]}/devstoreaccount1";
-        }
-
-        proxy.ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-            + $"BlobEndpoint={Endpoint(0, 10000)};QueueEndpoint={Endpoint(1, 10001)};TableEndpoint={Endpoint(2, 10002)};";
-        return proxy;
+        var faulty = new FaultyStorageProxy(period, faults ?? Enum.GetValues<StorageFault>(), watched ?? (_ => true));
+        faulty._proxy = await AzuriteProxy.StartAsync((context, _, proxy) => faulty.HandleAsync(context, proxy));
+        return faulty;
     }
 
     /// <summary>Gets how many requests were spoiled with <paramref name="fault"/>.</summary>
     public int Injected(StorageFault fault) => Volatile.Read(ref _injected[(int)fault]);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _forwarder.Dispose();
-    }
+    public ValueTask DisposeAsync() => _proxy?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private async Task ForwardAsync(HttpContext context)
+    private async Task HandleAsync(HttpContext context, AzuriteProxy proxy)
     {
         Interlocked.Increment(ref _requests);
         var number = _watched(context.Request) ? Interlocked.Increment(ref _watchedRequests) : 0;
@@ -110,47 +72,23 @@ public sealed class FaultyStorageProxy : IAsyncDisposable
             return;
         }
 
-        using var request = await CopyRequestAsync(context);
-        using var response = await _forwarder.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
-        var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
-        if (fault is { } applied)
+        using var response = await proxy.SendToAzuriteAsync(context);
+        if (fault is not { } applied)
         {
-            Interlocked.Increment(ref _injected[(int)applied]);
-            if (applied == StorageFault.DroppedAfterApplying)
-            {
-                context.Abort();
-                return;
-            }
-
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            context.Response.Headers["x-ms-error-code"] = "InternalError";
+            await AzuriteProxy.CopyResponseAsync(context, response);
             return;
         }
 
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var header in response.Headers.Concat(response.Content.Headers).Where(h => !HopByHopHeaders.Contains(h.Key)))
+        // Storage applied the request; the caller hears otherwise.
+        await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        Interlocked.Increment(ref _injected[(int)applied]);
+        if (applied == StorageFault.DroppedAfterApplying)
         {
-            context.Response.Headers[header.Key] = header.Value.ToArray();
+            context.Abort();
+            return;
         }
 
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
-    }
-
-    private async Task<HttpRequestMessage> CopyRequestAsync(HttpContext context)
-    {
-        var incoming = context.Request;
-        var target = new UriBuilder("http", "127.0.0.1", _targets[context.Connection.LocalPort], incoming.Path) { Query = incoming.QueryString.Value?.TrimStart('?') ?? string.Empty };
-        using var buffer = new MemoryStream();
-        await incoming.Body.CopyToAsync(buffer, context.RequestAborted);
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), target.Uri) { Content = new ByteArrayContent(buffer.ToArray()) };
-        foreach (var (name, value) in incoming.Headers.Where(h => !HopByHopHeaders.Contains(h.Key) && !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value.ToArray()))
-            {
-                request.Content.Headers.TryAddWithoutValidation(name, value.ToArray());
-            }
-        }
-
-        return request;
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        context.Response.Headers["x-ms-error-code"] = "InternalError";
     }
 }

@@ -53,6 +53,17 @@ internal sealed class OrchestrationExecutor
             consumed++;
         }
 
+        // Events of this episode after the one the execution ended on never reached it: for ContinueAsNew that keeps
+        // unprocessed events they go to the next execution with those it had buffered, as Durable Functions does.
+#pragma warning disable CS0618 // The official status is obsolete for clients; the engine records it between executions.
+        if (_outcome is { Status: OrchestrationRuntimeStatus.ContinuedAsNew, CarriedEvents: var carried }
+#pragma warning restore CS0618
+            && _context.ContinueAsNewRequest is { PreserveUnprocessedEvents: true }
+            && consumed < newEvents.Count)
+        {
+            _outcome = _outcome with { CarriedEvents = [.. carried, .. newEvents.Skip(consumed).OfType<EventRaised>()] };
+        }
+
         // What the code scheduled on its way to completing or continuing as new still goes out: a fire-and-forget activity
         // runs, an event sent just before returning arrives. A failed execution sends nothing more.
         var actions = _outcome is not { Status: OrchestrationRuntimeStatus.Failed } ? _context.TakeUnrecordedActions() : [];

@@ -16,11 +16,9 @@ namespace OpsFunctions.Operations.Incidents;
 /// under the same instance id, which is all the ladder and the incident know each other by.</para>
 /// <para>The incident goes on while the ladder hands over; an acknowledgement the ladder did not take in before it ended
 /// goes to the ladder started again (<see cref="StartLadderAgain"/>). Events still unprocessed when it continues as new
-/// wait for the next execution (ContinueAsNew keeps them). The project's engine, though, delivers an episode's events only
-/// up to the one on which the code continued as new and drops the rest of that episode's, where Durable Functions carries
-/// them over; the same holds for the ladder's own steps. So the incident asks for the handover after a quiet spell
-/// (<see cref="QuietBeforeContinuing"/> without an event), when little else is likely to share those episodes, and
-/// without one only past <see cref="MaxEventsPerExecution"/>; a handover the ladder never answers is asked for again after
+/// wait for the next execution (ContinueAsNew keeps them, on both engines). The incident asks for the handover after a
+/// quiet spell (<see cref="QuietBeforeContinuing"/> without an event), so a burst of deliveries is not also the moment
+/// the ladder is away, and without one only past <see cref="MaxEventsPerExecution"/>; a handover the ladder never answers is asked for again after
 /// <see cref="LadderStopTimeout"/>.</para>
 /// </remarks>
 public sealed partial class IncidentOrchestrator

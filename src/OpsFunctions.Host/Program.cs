@@ -1,4 +1,4 @@
-using OpsFunctions.Host.Hosting;
+using OpsFunctions.Host;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOpsFunctions();

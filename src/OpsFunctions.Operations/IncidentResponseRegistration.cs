@@ -15,24 +15,22 @@ namespace OpsFunctions.Operations;
 public static class IncidentResponseRegistration
 {
     /// <summary>
-    /// Registers <see cref="IncidentOrchestrator"/>, <see cref="EscalationOrchestrator"/> and their activities.
+    /// Registers <see cref="IncidentOrchestrator"/> and its activities, and the escalation ladder it runs.
     /// </summary>
     public static DurableTaskRegistry AddIncidentResponse(this DurableTaskRegistry tasks)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         return tasks
+            .AddEscalation()
             .AddOrchestrator<IncidentOrchestrator>()
-            .AddOrchestrator<EscalationOrchestrator>()
-            .AddActivity<SelectEscalationPolicy>()
             .AddActivity<RecordIncident>()
             .AddActivity<NotifyIncident>()
-            .AddActivity<SignalInstance>()
             .AddActivity<RunIncidentDiagnostics>()
             .AddActivity<WriteIncidentReport>();
     }
 
     /// <summary>
-    /// Binds <c>Escalation</c> (<see cref="EscalationOptions"/>), <c>Incidents</c> (<see cref="IncidentRoutingOptions"/>)
+    /// Adds the escalation ladder's services, binds <c>Incidents</c> (<see cref="IncidentRoutingOptions"/>)
     /// and <c>Incidents:Diagnostics</c> with validation at start-up, and adds the notification channels and diagnostics
     /// clients the activities call, and the incident store where the host keeps records (a <see cref="RecordStorage"/> it
     /// registers). The host may add <see cref="IActionLinks"/>, for acknowledge and resolve links in notifications.
@@ -41,11 +39,9 @@ public static class IncidentResponseRegistration
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<EscalationOptions>().Bind(configuration.GetSection(EscalationConstants.SectionName)).ValidateOnStart();
+        services.AddEscalation(configuration);
         services.AddOptions<IncidentRoutingOptions>().Bind(configuration.GetSection(IncidentRoutingConstants.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EscalationOptions>, EscalationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IncidentRoutingOptions>, IncidentRoutingOptionsValidator>());
-        services.TryAddSingleton<EscalationPolicySelector>();
         services.AddOpsIntegrations(configuration);
         services.AddIncidentDiagnostics(configuration);
         services.AddIncidentStore();

@@ -1,4 +1,5 @@
 using OpsFunctions.Durable.Client;
+using OpsFunctions.Durable.Storage;
 
 namespace OpsFunctions.Durable.Tests;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsFunctions.FunctionApp.Durable;
 using OpsFunctions.FunctionApp.Escalation;
 using OpsFunctions.FunctionApp.Incidents;
+using OpsFunctions.Operations;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 
@@ -50,16 +51,16 @@ public sealed class ActivityFunctionTests
         // The isolated worker has no DurableTaskClient service: the wrapper's [DurableClient] binding supplies it.
         await using var services = Services([]);
         var client = new Mock<DurableTaskClient>("bound");
-        var action = new IncidentAction("alice");
+        var action = new EscalationAction("alice");
 
-        var raised = await IncidentFunctions.RunSignalInstance(
-            new SignalInstanceInput(IncidentIds.EscalationOf("inc-1"), IncidentEvents.Acknowledged) { Action = action },
+        var raised = await EscalationFunctions.RunSignalInstance(
+            new SignalInstanceInput(IncidentIds.EscalationOf("inc-1"), EscalationEvents.Acknowledged) { Action = action },
             "inc-1",
             client.Object,
             Invocation(services));
 
         Assert.True(raised);
-        client.Verify(c => c.RaiseEventAsync(IncidentIds.EscalationOf("inc-1"), IncidentEvents.Acknowledged, action, It.IsAny<CancellationToken>()), Times.Once);
+        client.Verify(c => c.RaiseEventAsync(IncidentIds.EscalationOf("inc-1"), EscalationEvents.Acknowledged, action, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     private static ServiceProvider Services(Dictionary<string, string?> settings)

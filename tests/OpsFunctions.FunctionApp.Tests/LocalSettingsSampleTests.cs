@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpsFunctions.Operations;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using OpsFunctions.FunctionApp.Escalation;
 using OpsFunctions.FunctionApp.Incidents;
+using OpsFunctions.Operations;
 using OpsFunctions.Operations.Escalation;
 using OpsFunctions.Operations.Incidents;
 
@@ -15,33 +17,34 @@ public sealed class OrchestratorFunctionTests
     {
         var input = new EscalationInput
         {
-            IncidentId = "inc-1",
-            Incident = new IncidentSummary { Id = "inc-1", Title = "HighErrorRate", Service = "payments", Severity = Severity.Critical },
+            ParentId = "inc-1",
+            Subject = JsonSerializer.SerializeToElement(new { title = "HighErrorRate" }),
+            PageActivity = "PageTeam",
             Policy = EscalationPolicySelector.Resolve("Default", EscalationConstants.CreateDefaultPolicy()),
         };
         var activities = new List<(string Name, object? Input)>();
         var context = new Mock<TaskOrchestrationContext>();
         context.Setup(c => c.GetInput<EscalationInput>()).Returns(input);
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
-        context.Setup(c => c.CallActivityAsync<NotifyIncidentResult>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+        context.Setup(c => c.CallActivityAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Callback((TaskName name, object? activityInput, TaskOptions? _) => activities.Add((name.Name, activityInput)))
-            .ReturnsAsync(new NotifyIncidentResult([]));
+            .Returns(Task.CompletedTask);
         context.Setup(c => c.CallActivityAsync<bool>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Callback((TaskName name, object? activityInput, TaskOptions? _) => activities.Add((name.Name, activityInput)))
             .ReturnsAsync(true);
-        context.Setup(c => c.WaitForExternalEvent<IncidentAction?>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Returns((string name, CancellationToken _) => name == IncidentEvents.Stop
-                ? Task.FromResult<IncidentAction?>(new IncidentAction("alice"))
-                : new TaskCompletionSource<IncidentAction?>().Task);
+        context.Setup(c => c.WaitForExternalEvent<EscalationAction?>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((string name, CancellationToken _) => name == EscalationEvents.Stop
+                ? Task.FromResult<EscalationAction?>(new EscalationAction("alice"))
+                : new TaskCompletionSource<EscalationAction?>().Task);
         context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource().Task);
 
         var result = await EscalationFunctions.RunEscalationOrchestrator(context.Object);
 
         Assert.Equal((1, 1, "alice"), (result.LastLevel, result.Pages, result.StoppedBy));
         var (name, activityInput) = activities[0];
-        Assert.Equal(nameof(NotifyIncident), name);
-        var page = Assert.IsType<NotifyIncidentInput>(activityInput);
-        Assert.Equal(("inc-1", NotificationKind.Triggered, 1), (page.IncidentId, page.Kind, page.Level!.Value));
+        Assert.Equal("PageTeam", name);
+        var page = Assert.IsType<EscalationPage>(activityInput);
+        Assert.Equal(("inc-1", EscalationPageKind.Triggered, 1), (page.ParentId, page.Kind, page.Level));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.History;
 using OpsFunctions.Durable.Storage;
+using OpsFunctions.Operations;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Testing.Alerting;
 

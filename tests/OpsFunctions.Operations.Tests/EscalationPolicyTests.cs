@@ -132,7 +132,7 @@ public sealed class EscalationPolicyTests
         {
             var policy = new EscalationPolicyOptions { Match = service is null && severity is null ? null : new EscalationMatchOptions { Service = service, Severity = severity } };
             var level = new EscalationLevelOptions();
-            level.Contacts.Add(new IncidentContact { Name = "x", SlackUser = "@x" });
+            level.Contacts.Add(new Contact { Name = "x", SlackUser = "@x" });
             policy.Levels.Add(level);
             return policy;
         }

@@ -1,7 +1,7 @@
+using System.Text.Json;
 using Moq;
 using OpsFunctions.Durable;
 using OpsFunctions.Operations.Escalation;
-using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Tests;
 
@@ -14,8 +14,9 @@ public sealed class EscalationStepTests
 
     private static EscalationInput Input(EscalationPosition position) => new()
     {
-        IncidentId = "inc-1",
-        Incident = new IncidentSummary { Id = "inc-1", Title = "HighErrorRate", Service = "payments", Severity = Severity.Critical },
+        ParentId = "inc-1",
+        Subject = JsonSerializer.SerializeToElement(new { title = "HighErrorRate" }),
+        PageActivity = "PageTeam",
         Policy = Policy,
         Position = position,
     };
@@ -28,16 +29,16 @@ public sealed class EscalationStepTests
         var activities = new List<(string, object?)>();
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
         context.SetupGet(c => c.InstanceId).Returns("inc-1:escalation");
-        context.Setup(c => c.CallActivityAsync<NotifyIncidentResult>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+        context.Setup(c => c.CallActivityAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Callback((TaskName name, object? input, TaskOptions? _) => activities.Add((name.Name, input)))
-            .ReturnsAsync(new NotifyIncidentResult([]));
+            .Returns(Task.CompletedTask);
         context.Setup(c => c.CallActivityAsync<bool>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Callback((TaskName name, object? input, TaskOptions? _) => activities.Add((name.Name, input)))
             .ReturnsAsync(true);
-        context.Setup(c => c.WaitForExternalEvent<IncidentAction?>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+        context.Setup(c => c.WaitForExternalEvent<EscalationAction?>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns((string name, CancellationToken _) => name == eventThatArrives
-                ? Task.FromResult<IncidentAction?>(new IncidentAction("alice"))
-                : new TaskCompletionSource<IncidentAction?>().Task);
+                ? Task.FromResult<EscalationAction?>(new EscalationAction("alice"))
+                : new TaskCompletionSource<EscalationAction?>().Task);
         context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
             .Returns(eventThatArrives is null ? Task.CompletedTask : new TaskCompletionSource().Task);
         context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>()))
@@ -55,13 +56,13 @@ public sealed class EscalationStepTests
         var next = Assert.IsType<EscalationInput>(Assert.Single(continued)).Position;
         Assert.Equal((EscalationMode.Unacknowledged, 4, 10, true), (next.Mode, next.LevelIndex, next.Pages, next.Announce));
         Assert.StartsWith("L5 did not acknowledge within 4 h and the ladder ran out", next.Note, StringComparison.Ordinal);
-        var page = Assert.IsType<NotifyIncidentInput>(activities.Single(a => a.Name == nameof(NotifyIncident)).Input);
-        Assert.Equal((NotificationKind.Escalated, 5), (page.Kind, page.Level!.Value));
+        var page = Assert.IsType<EscalationPage>(activities.Single(a => a.Name == "PageTeam").Input);
+        Assert.Equal((EscalationPageKind.Escalated, 5), (page.Kind, page.Level));
         context.Verify(c => c.CreateTimer(Now.AddMinutes(240), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
-    public async Task RunAsync_UnacknowledgedPageTimesOut_PagesAgainWithoutTellingTheIncident()
+    public async Task RunAsync_UnacknowledgedPageTimesOut_PagesAgainWithoutTellingTheParent()
     {
         var (context, continued, activities) = CreateSut();
 
@@ -70,13 +71,13 @@ public sealed class EscalationStepTests
         var next = Assert.IsType<EscalationInput>(Assert.Single(continued)).Position;
         Assert.Equal((EscalationMode.Unacknowledged, 4, false), (next.Mode, next.LevelIndex, next.Announce));
         Assert.DoesNotContain(activities, a => a.Name == nameof(SignalInstance));
-        Assert.Equal(NotificationKind.Unacknowledged, Assert.IsType<NotifyIncidentInput>(Assert.Single(activities).Input).Kind);
+        Assert.Equal(EscalationPageKind.Unacknowledged, Assert.IsType<EscalationPage>(Assert.Single(activities).Input).Kind);
     }
 
     [Fact]
     public async Task RunAsync_AcknowledgedWhilePaging_ContinuesAcknowledgedWithResolutionDeadline()
     {
-        var (context, continued, _) = CreateSut(IncidentEvents.Acknowledged);
+        var (context, continued, _) = CreateSut(EscalationEvents.Acknowledged);
 
         await new EscalationOrchestrator().RunAsync(context.Object, Input(new EscalationPosition { LevelIndex = 1, Pages = 1 }));
 
@@ -89,7 +90,7 @@ public sealed class EscalationStepTests
     [Fact]
     public async Task RunAsync_Stop_EndsWithoutContinuing()
     {
-        var (context, continued, _) = CreateSut(IncidentEvents.Stop);
+        var (context, continued, _) = CreateSut(EscalationEvents.Stop);
 
         var result = await new EscalationOrchestrator().RunAsync(context.Object, Input(new EscalationPosition { LevelIndex = 2, Pages = 2 }));
 

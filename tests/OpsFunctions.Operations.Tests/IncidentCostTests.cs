@@ -51,7 +51,7 @@ public sealed class IncidentCostTests
         Assert.Equal(
             [nameof(SelectEscalationPolicy), nameof(RecordIncident), nameof(NotifyIncident), nameof(RunIncidentDiagnostics), nameof(RecordIncident)],
             incident.Activities);
-        Assert.Equal([IncidentEvents.EscalationProgress], incident.Events);
+        Assert.Equal([EscalationEvents.Progress], incident.Events);
         Assert.Equal([nameof(NotifyIncident), nameof(SignalInstance)], (await HistoryAsync(sut, IncidentIds.EscalationOf(id))).Activities);
         Assert.Equal(1, (await sut.RecordAsync(id)).EscalationLevel);
     }
@@ -67,7 +67,7 @@ public sealed class IncidentCostTests
         // The ladder tells the incident of L2 in its own commit: no SignalInstance work item, no read of the incident.
         var ladder = await HistoryAsync(sut, ladderId);
         Assert.Equal([nameof(NotifyIncident)], ladder.Activities);
-        Assert.Equal([$"{IncidentEvents.EscalationProgress} to {id}"], ladder.Sent);
+        Assert.Equal([$"{EscalationEvents.Progress} to {id}"], ladder.Sent);
         Assert.Equal(2, (await sut.RecordAsync(id)).EscalationLevel);
 
         await sut.RaiseAsync(id, IncidentEvents.Acknowledged, new IncidentAction("alice"));
@@ -77,7 +77,7 @@ public sealed class IncidentCostTests
         Assert.Contains("escalation stopped at L2 after 2 page(s)", done.ReadOutputAs<IncidentOutcome>()!.Report, StringComparison.Ordinal);
         var incident = await HistoryAsync(sut, id);
         Assert.DoesNotContain(nameof(SignalInstance), incident.Activities);
-        Assert.Equal([$"{IncidentEvents.Acknowledged} to {ladderId}", $"{IncidentEvents.Stop} to {ladderId}"], incident.Sent);
+        Assert.Equal([$"{IncidentEvents.Acknowledged} to {ladderId}", $"{EscalationEvents.Stop} to {ladderId}"], incident.Sent);
         Assert.Equal(new EscalationResult(2, 2, EscalationMode.Acknowledged, "alice"), (await sut.CompletionAsync(ladderId)).ReadOutputAs<EscalationResult>());
     }
 

@@ -1,4 +1,3 @@
-using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.History;
 
 namespace OpsFunctions.Durable.Storage;

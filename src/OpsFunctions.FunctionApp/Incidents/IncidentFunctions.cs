@@ -1,6 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 using OpsFunctions.FunctionApp.Durable;
 using OpsFunctions.Operations.Incidents;
 
@@ -23,11 +22,6 @@ public static class IncidentFunctions
     [Function(nameof(NotifyIncident))]
     public static Task<NotifyIncidentResult> RunNotifyIncident([ActivityTrigger] NotifyIncidentInput input, string instanceId, FunctionContext executionContext)
         => TaskFunctions.RunActivityAsync<NotifyIncident, NotifyIncidentInput, NotifyIncidentResult>(nameof(NotifyIncident), input, instanceId, executionContext);
-
-    // The isolated worker has no DurableTaskClient service: the binding gives it.
-    [Function(nameof(SignalInstance))]
-    public static Task<bool> RunSignalInstance([ActivityTrigger] SignalInstanceInput input, string instanceId, [DurableClient] DurableTaskClient client, FunctionContext executionContext)
-        => TaskFunctions.RunActivityAsync<SignalInstance, SignalInstanceInput, bool>(nameof(SignalInstance), input, instanceId, executionContext, client);
 
     [Function(nameof(RunIncidentDiagnostics))]
     public static Task<IReadOnlyList<string>> RunRunIncidentDiagnostics([ActivityTrigger] RunIncidentDiagnosticsInput input, string instanceId, FunctionContext executionContext)

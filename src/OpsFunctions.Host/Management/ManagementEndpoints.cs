@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using OpsFunctions.Durable;
 using OpsFunctions.Durable.Client;
 using OpsFunctions.Durable.Storage;
-using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Security;
 using OpsFunctions.Operations.Approvals;
 using OpsFunctions.Operations.Http;

@@ -1,5 +1,3 @@
-using OpsFunctions.Operations.Incidents;
-
 namespace OpsFunctions.Operations.Escalation;
 
 /// <summary>The defaults of escalation policies (WORKFLOWS.md section 2).</summary>
@@ -34,14 +32,14 @@ public static class EscalationConstants
     public static EscalationPolicyOptions CreateDefaultPolicy()
     {
         var policy = new EscalationPolicyOptions { Repeat = DefaultRepeat };
-        policy.Levels.Add(Level("L1", new IncidentContact { Name = "on-call engineer", PagerDutyRoutingKey = "oncall-primary", SlackChannel = "#oncall" }));
-        policy.Levels.Add(Level("L2", new IncidentContact { Name = "senior engineer", PagerDutyRoutingKey = "oncall-secondary", SlackChannel = "#oncall" }));
-        policy.Levels.Add(Level("L3", new IncidentContact { Name = "engineering manager", Email = "engineering-manager@example.com", PagerDutyRoutingKey = "engineering-manager" }));
-        policy.Levels.Add(Level("L4", new IncidentContact { Name = "director", Email = "director@example.com", PagerDutyRoutingKey = "director" }));
-        policy.Levels.Add(Level("L5", new IncidentContact { Name = "CTO / executive", Email = "cto@example.com", PagerDutyRoutingKey = "executive" }));
+        policy.Levels.Add(Level("L1", new Contact { Name = "on-call engineer", PagerDutyRoutingKey = "oncall-primary", SlackChannel = "#oncall" }));
+        policy.Levels.Add(Level("L2", new Contact { Name = "senior engineer", PagerDutyRoutingKey = "oncall-secondary", SlackChannel = "#oncall" }));
+        policy.Levels.Add(Level("L3", new Contact { Name = "engineering manager", Email = "engineering-manager@example.com", PagerDutyRoutingKey = "engineering-manager" }));
+        policy.Levels.Add(Level("L4", new Contact { Name = "director", Email = "director@example.com", PagerDutyRoutingKey = "director" }));
+        policy.Levels.Add(Level("L5", new Contact { Name = "CTO / executive", Email = "cto@example.com", PagerDutyRoutingKey = "executive" }));
         return policy;
 
-        static EscalationLevelOptions Level(string name, IncidentContact contact)
+        static EscalationLevelOptions Level(string name, Contact contact)
         {
             var level = new EscalationLevelOptions { Name = name };
             level.Contacts.Add(contact);
@@ -82,7 +80,7 @@ public sealed class EscalationLevelOptions
     public string? Name { get; set; }
 
     /// <summary>Gets the contacts notified at this level; at least one.</summary>
-    public List<IncidentContact> Contacts { get; } = [];
+    public List<Contact> Contacts { get; } = [];
 
     /// <summary>Gets or sets how long the level has to acknowledge before the next level is paged.</summary>
     /// <value>15, 30, 60, 120, 240 minutes for L1..L5 (<see cref="EscalationConstants.DefaultAckTimeouts"/>) unless set.</value>
@@ -108,4 +106,4 @@ public sealed record EscalationPolicy(string Name, IReadOnlyList<EscalationLevel
 
 /// <summary>One level of a resolved policy.</summary>
 /// <param name="Number">1 for L1.</param>
-public sealed record EscalationLevel(int Number, string Name, IReadOnlyList<IncidentContact> Contacts, TimeSpan AckTimeout, TimeSpan ResolutionTimeout);
+public sealed record EscalationLevel(int Number, string Name, IReadOnlyList<Contact> Contacts, TimeSpan AckTimeout, TimeSpan ResolutionTimeout);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Escalation;
 
@@ -57,59 +56,5 @@ public sealed class EscalationOptionsValidator : IValidateOptions<EscalationOpti
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}
-
-/// <summary>Validates <see cref="IncidentRoutingOptions"/>: <c>Incidents:Routes:{Severity}:{index}</c>.</summary>
-public sealed class IncidentRoutingOptionsValidator : IValidateOptions<IncidentRoutingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, IncidentRoutingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        foreach (var (severity, contacts) in options.Routes.OrderBy(r => r.Key))
-        {
-            ContactValidation.Validate($"{IncidentRoutingConstants.SectionName}:Routes:{severity}", contacts, failures);
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}
-
-internal static class ContactValidation
-{
-    public static void Validate(string prefix, List<IncidentContact> contacts, List<string> failures)
-    {
-        if (contacts.Count == 0)
-        {
-            failures.Add($"{prefix} must hold at least one contact");
-            return;
-        }
-
-        for (var i = 0; i < contacts.Count; i++)
-        {
-            var contact = contacts[i];
-            var contactPrefix = string.Create(CultureInfo.InvariantCulture, $"{prefix}:{i}");
-            if (string.IsNullOrWhiteSpace(contact.Name))
-            {
-                failures.Add($"{contactPrefix}:Name is required");
-            }
-
-            if (!contact.Targets().Any())
-            {
-                failures.Add($"{contactPrefix} must set a channel: SlackChannel, SlackUser, TeamsWebhook, PagerDutyRoutingKey, Email or WebhookUrl");
-            }
-
-            if (!string.IsNullOrWhiteSpace(contact.Email) && !contact.Email.Contains('@', StringComparison.Ordinal))
-            {
-                failures.Add($"{contactPrefix}:Email must be an email address, not '{contact.Email}'");
-            }
-
-            if (!string.IsNullOrWhiteSpace(contact.WebhookUrl)
-                && (!Uri.TryCreate(contact.WebhookUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
-            {
-                failures.Add($"{contactPrefix}:WebhookUrl must be an absolute http or https URL");
-            }
-        }
     }
 }

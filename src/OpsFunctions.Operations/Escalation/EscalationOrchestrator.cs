@@ -1,26 +1,25 @@
 using System.Globalization;
 using Microsoft.DurableTask;
-using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Escalation;
 
 /// <summary>
-/// The escalation ladder of one incident, run as a sub-orchestration of <see cref="IncidentOrchestrator"/>
-/// with instance id <see cref="IncidentIds.EscalationOf"/>.
+/// An escalation ladder: pages the levels of a policy in turn until someone acknowledges or its parent stops it.
+/// The incident runs one per incident, as a sub-orchestration.
 /// </summary>
 /// <remarks>
-/// <para>Each level: notify its contacts, then wait for <see cref="IncidentEvents.Acknowledged"/>,
-/// <see cref="IncidentEvents.Stop"/> or the level's ack timeout. Timeout: the next level. After the last
-/// level the ladder runs again <c>Repeat</c> times; then the incident is Unacknowledged and the last level
-/// is paged again at its ack timeout until someone acknowledges or the incident resolves.</para>
-/// <para>An acknowledgement stops the climb; if <see cref="IncidentEvents.Stop"/> does not follow within
+/// <para>Each level: page its contacts through the parent's page activity (<see cref="EscalationInput.PageActivity"/>),
+/// then wait for <see cref="EscalationEvents.Acknowledged"/>, <see cref="EscalationEvents.Stop"/> or the level's ack
+/// timeout. Timeout: the next level. After the last level the ladder runs again <c>Repeat</c> times; then it is
+/// Unacknowledged and the last level is paged again at its ack timeout until someone acknowledges or the parent stops it.</para>
+/// <para>An acknowledgement stops the climb; if <see cref="EscalationEvents.Stop"/> does not follow within
 /// the level's resolution timeout, paging resumes at the next level (the last level again when the
 /// acknowledgement came at the last level).</para>
 /// <para>Every step ends with ContinueAsNew, so the history of a ladder that pages forever stays a few events long.</para>
-/// <para>From <see cref="IncidentRevisions.BoundedHistory"/> the ladder tells the incident of its progress with
-/// <c>SendEvent</c>, and ends on <see cref="IncidentEvents.Handover"/> with its position
-/// (<see cref="EscalationResult.ResumeAt"/>): the incident's next execution starts it again from there, waiting out the
-/// level's acknowledgement time without paging it again. The incident cannot continue as new while the ladder it
+/// <para>From <see cref="EscalationRevisions.Handover"/> the ladder tells its parent of its progress with
+/// <c>SendEvent</c>, and ends on <see cref="EscalationEvents.Handover"/> with its position
+/// (<see cref="EscalationResult.ResumeAt"/>): the parent's next execution starts it again from there, waiting out the
+/// level's acknowledgement time without paging it again. A parent cannot continue as new while the ladder it
 /// started runs: Durable Functions completes an execution only when none of its sub-orchestrations is open.</para>
 /// </remarks>
 public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, EscalationResult>
@@ -28,6 +27,11 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
     public override async Task<EscalationResult> RunAsync(TaskOrchestrationContext context, EscalationInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (string.IsNullOrWhiteSpace(input.PageActivity))
+        {
+            throw new ArgumentException("The ladder's input names no page activity (EscalationInput.PageActivity).", nameof(input));
+        }
+
         var position = input.Position;
         var levels = input.Policy.Levels;
         if (levels.Count == 0)
@@ -55,28 +59,27 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
         }
 
         var now = Now(context);
-        var kind = position.Mode == EscalationMode.Unacknowledged ? NotificationKind.Unacknowledged
-            : position.Pages == 0 ? NotificationKind.Triggered
-            : NotificationKind.Escalated;
-        var notify = context.CallActivityAsync<NotifyIncidentResult>(
-            nameof(NotifyIncident),
-            new NotifyIncidentInput
+        var kind = position.Mode == EscalationMode.Unacknowledged ? EscalationPageKind.Unacknowledged
+            : position.Pages == 0 ? EscalationPageKind.Triggered
+            : EscalationPageKind.Escalated;
+        var notify = context.CallActivityAsync(
+            input.PageActivity,
+            new EscalationPage
             {
-                IncidentId = input.IncidentId,
+                ParentId = input.ParentId,
                 Kind = kind,
-                Incident = input.Incident,
+                Subject = input.Subject,
                 Contacts = level.Contacts,
                 Level = level.Number,
                 LevelName = level.Name,
-                Actor = IncidentActors.Escalation,
                 Note = position.Note,
                 At = now,
             },
-            IncidentActivityOptions.Retry);
-        if (position.Announce && input.Revision >= IncidentRevisions.BoundedHistory)
+            EscalationActivityOptions.Retry);
+        if (position.Announce && input.Revision >= EscalationRevisions.Handover)
         {
             // An event in the episode's commit: no activity, no work item, no storage read to raise it.
-            context.SendEvent(input.IncidentId, IncidentEvents.EscalationProgress, new EscalationProgress(level.Number, level.Name, position.Pass, position.Mode, position.Resumed));
+            context.SendEvent(input.ParentId, EscalationEvents.Progress, new EscalationProgress(level.Number, level.Name, position.Pass, position.Mode, position.Resumed));
             await notify;
         }
         else if (position.Announce)
@@ -84,8 +87,8 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
             var progress = new EscalationProgress(level.Number, level.Name, position.Pass, position.Mode, position.Resumed);
             await Task.WhenAll(notify, context.CallActivityAsync<bool>(
                 nameof(SignalInstance),
-                new SignalInstanceInput(input.IncidentId, IncidentEvents.EscalationProgress) { Progress = progress },
-                IncidentActivityOptions.Retry));
+                new SignalInstanceInput(input.ParentId, EscalationEvents.Progress) { Progress = progress },
+                EscalationActivityOptions.Retry));
         }
         else
         {
@@ -210,14 +213,14 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
         };
     }
 
-    private static async Task<(Signal Signal, IncidentAction? Action)> WaitAsync(TaskOrchestrationContext context, EscalationInput input, DateTime deadline)
+    private static async Task<(Signal Signal, EscalationAction? Action)> WaitAsync(TaskOrchestrationContext context, EscalationInput input, DateTime deadline)
     {
         using var cancellation = new CancellationTokenSource();
-        var acknowledged = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Acknowledged, cancellation.Token);
-        var stop = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Stop, cancellation.Token);
+        var acknowledged = context.WaitForExternalEvent<EscalationAction?>(EscalationEvents.Acknowledged, cancellation.Token);
+        var stop = context.WaitForExternalEvent<EscalationAction?>(EscalationEvents.Stop, cancellation.Token);
         var timer = context.CreateTimer(deadline, cancellation.Token);
-        var handover = input.Revision >= IncidentRevisions.BoundedHistory
-            ? context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Handover, cancellation.Token)
+        var handover = input.Revision >= EscalationRevisions.Handover
+            ? context.WaitForExternalEvent<EscalationAction?>(EscalationEvents.Handover, cancellation.Token)
             : null;
         await (handover is null ? Task.WhenAny(acknowledged, stop, timer) : Task.WhenAny(acknowledged, stop, timer, handover));
 
@@ -230,7 +233,7 @@ public sealed class EscalationOrchestrator : TaskOrchestrator<EscalationInput, E
             return (Signal.Stop, await stop);
         }
 
-        // An acknowledgement that came with the handover goes to the next ladder with the incident's state (see IncidentOrchestrator).
+        // An acknowledgement that came with the handover goes to the next ladder with the parent's state.
         if (handover is { IsCompletedSuccessfully: true })
         {
             return (Signal.Handover, await handover);

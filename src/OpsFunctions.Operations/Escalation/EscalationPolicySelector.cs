@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Escalation;
 
@@ -8,7 +7,7 @@ namespace OpsFunctions.Operations.Escalation;
 /// </summary>
 /// <remarks>
 /// <list type="number">
-/// <item>A policy named in the request (<see cref="IncidentRequest.Policy"/>) wins when it exists.</item>
+/// <item>A policy named by the caller wins when it exists.</item>
 /// <item>Otherwise, among policies with a <c>Match</c>, every condition set must hold (service compared
 /// case-insensitively, severity after mapping); the most specific wins: service and severity, then service
 /// only, then severity only. Ties go to the policy name first in ordinal order.</item>

@@ -1,5 +1,5 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
-using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Operations.Escalation;
 
@@ -18,27 +18,46 @@ public enum EscalationMode
 }
 
 /// <summary>The input of <see cref="EscalationOrchestrator"/>, carried from one execution to the next by ContinueAsNew.</summary>
+/// <remarks>
+/// The JSON names of <see cref="ParentId"/> and <see cref="Subject"/> are those of the ladders in flight, which incidents
+/// started before the ladder was a feature of its own.
+/// </remarks>
 public sealed record EscalationInput : IJsonOnDeserializing
 {
-    private int _revision = IncidentRevisions.Current;
+    /// <summary>The page activity of ladders whose input names none: they were all started by incidents.</summary>
+    private const string IncidentPageActivity = "NotifyIncident";
 
-    /// <summary>Gets the revision of the incident workflows the ladder runs (<see cref="IncidentRevisions"/>); its incident's.</summary>
+    private int _revision = EscalationRevisions.Current;
+    private string _pageActivity = string.Empty;
+
+    /// <summary>Gets the revision the ladder runs (<see cref="EscalationRevisions"/>).</summary>
     /// <remarks>
     /// An input made in code runs the current revision; one read back from a history written before revisions existed
-    /// reads as <see cref="IncidentRevisions.Initial"/>, so a ladder in flight keeps the actions it recorded.
+    /// reads as <see cref="EscalationRevisions.Initial"/>, so a ladder in flight keeps the actions it recorded.
     /// </remarks>
     public int Revision { get => _revision; init => _revision = value; }
 
-    /// <summary>Gets the incident id: the parent instance, which receives <see cref="IncidentEvents.EscalationProgress"/>.</summary>
-    public required string IncidentId { get; init; }
+    /// <summary>Gets the parent instance, which receives <see cref="EscalationEvents.Progress"/>.</summary>
+    [JsonPropertyName("incidentId")]
+    public required string ParentId { get; init; }
 
-    public required IncidentSummary Incident { get; init; }
+    /// <summary>Gets what the ladder pages about; handed to the page activity as it is (<see cref="EscalationPage.Subject"/>).</summary>
+    [JsonPropertyName("incident")]
+    public required JsonElement Subject { get; init; }
+
+    /// <summary>Gets the name of the activity that pages a level; it takes an <see cref="EscalationPage"/>. Required.</summary>
+    /// <remarks>Not a C# <c>required</c> member: the JSON of ladders in flight has none, and reads as <c>NotifyIncident</c>.</remarks>
+    public string PageActivity { get => _pageActivity; init => _pageActivity = value; }
 
     public required EscalationPolicy Policy { get; init; }
 
     public EscalationPosition Position { get; init; } = new();
 
-    void IJsonOnDeserializing.OnDeserializing() => _revision = IncidentRevisions.Initial;
+    void IJsonOnDeserializing.OnDeserializing()
+    {
+        _revision = EscalationRevisions.Initial;
+        _pageActivity = IncidentPageActivity;
+    }
 }
 
 /// <summary>Where the ladder stands.</summary>
@@ -76,7 +95,7 @@ public sealed record EscalationPosition
     public DateTimeOffset? AckDeadline { get; init; }
 }
 
-/// <summary>The payload of <see cref="IncidentEvents.EscalationProgress"/>: the ladder paged a level.</summary>
+/// <summary>The payload of <see cref="EscalationEvents.Progress"/>: the ladder paged a level.</summary>
 /// <param name="Level">1 for L1.</param>
 /// <param name="LevelName">The level's name.</param>
 /// <param name="Pass">The run of the ladder, 0 for the first.</param>
@@ -88,7 +107,7 @@ public sealed record EscalationProgress(int Level, string LevelName, int Pass, E
 public sealed record EscalationResult(int LastLevel, int Pages, EscalationMode Mode, string? StoppedBy)
 {
     /// <summary>
-    /// Gets where the ladder resumes when it ended on <see cref="IncidentEvents.Handover"/> rather than on a stop;
+    /// Gets where the ladder resumes when it ended on <see cref="EscalationEvents.Handover"/> rather than on a stop;
     /// <see langword="null"/> when stopped.
     /// </summary>
     public EscalationPosition? ResumeAt { get; init; }

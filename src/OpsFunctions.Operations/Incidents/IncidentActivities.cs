@@ -1,5 +1,4 @@
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Operations.Approvals;
@@ -35,16 +34,6 @@ public sealed class RecordIncident(IIncidentStore store) : TaskActivity<RecordIn
     }
 }
 
-/// <summary>The input of <see cref="SelectEscalationPolicy"/>.</summary>
-public sealed record SelectEscalationPolicyInput(string? Service, Severity Severity, string? Policy);
-
-/// <summary>Picks the incident's escalation policy from configuration (an activity, so history records the choice).</summary>
-public sealed class SelectEscalationPolicy(EscalationPolicySelector selector) : TaskActivity<SelectEscalationPolicyInput, EscalationPolicy>
-{
-    public override Task<EscalationPolicy> RunAsync(TaskActivityContext context, SelectEscalationPolicyInput input)
-        => Task.FromResult(selector.Select(input.Service, input.Severity, input.Policy));
-}
-
 /// <summary>The input of <see cref="NotifyIncident"/>.</summary>
 public sealed record NotifyIncidentInput
 {
@@ -55,7 +44,7 @@ public sealed record NotifyIncidentInput
     public required IncidentSummary Incident { get; init; }
 
     /// <summary>Gets the audience; the severity route of the incident when <see langword="null"/>.</summary>
-    public IReadOnlyList<IncidentContact>? Contacts { get; init; }
+    public IReadOnlyList<Contact>? Contacts { get; init; }
 
     public int? Level { get; init; }
 
@@ -124,41 +113,6 @@ public sealed class NotifyIncident(
             o.Ok ? $"{o.Channel} {o.Target}: delivered" : $"{o.Channel} {o.Target}: FAILED ({o.Error ?? "no reason given"})")));
         await store.AppendTimelineAsync(input.IncidentId, timeline, CancellationToken.None);
         return new NotifyIncidentResult(outcomes);
-    }
-}
-
-/// <summary>The input of <see cref="SignalInstance"/>: one event and its payload (an action or a progress report).</summary>
-public sealed record SignalInstanceInput(string InstanceId, string EventName)
-{
-    public IncidentAction? Action { get; init; }
-
-    public EscalationProgress? Progress { get; init; }
-}
-
-/// <summary>
-/// Raises an event on another instance: the incident forwards <c>acknowledged</c> and <c>stop</c> to its ladder,
-/// the ladder reports progress to the incident. (The programming model has no orchestration-to-orchestration
-/// event, so this goes through the client.) Returns false when the target has already ended.
-/// </summary>
-public sealed class SignalInstance(DurableTaskClient client) : TaskActivity<SignalInstanceInput, bool>
-{
-    public override async Task<bool> RunAsync(TaskActivityContext context, SignalInstanceInput input)
-    {
-        try
-        {
-            await client.RaiseEventAsync(input.InstanceId, input.EventName, (object?)input.Progress ?? input.Action, CancellationToken.None);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            // The ladder may not have started yet: fail so the orchestration's retry policy tries again.
-            throw;
-        }
-        catch (InvalidOperationException)
-        {
-            // The target has ended: nothing to tell it.
-            return false;
-        }
     }
 }
 

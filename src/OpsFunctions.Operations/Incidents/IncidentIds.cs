@@ -72,27 +72,15 @@ public static class IncidentIds
     }
 }
 
-/// <summary>The events the incident and escalation orchestrations wait for.</summary>
+/// <summary>The events an incident waits for; its ladder's are <c>EscalationEvents</c>.</summary>
 public static class IncidentEvents
 {
     /// <summary>On the incident: a later Alertmanager delivery for the group; payload <see cref="AlertsUpdate"/>.</summary>
     public const string AlertsUpdated = "alertsUpdated";
 
-    /// <summary>On the incident (forwarded to the ladder): someone acknowledged; payload <see cref="IncidentAction"/>.</summary>
+    /// <summary>On the incident (forwarded to the ladder as <c>EscalationEvents.Acknowledged</c>): someone acknowledged; payload <see cref="IncidentAction"/>.</summary>
     public const string Acknowledged = "acknowledged";
 
     /// <summary>On the incident: someone resolved it by hand; payload <see cref="IncidentAction"/>.</summary>
     public const string Resolved = "resolved";
-
-    /// <summary>On the ladder: the incident is resolved, stop; payload <see cref="IncidentAction"/>.</summary>
-    public const string Stop = "stop";
-
-    /// <summary>
-    /// On the ladder: the incident continues as new; end and return where you stand
-    /// (<c>EscalationResult.ResumeAt</c>), so the next execution starts the ladder again from there. Payload <see cref="IncidentAction"/>.
-    /// </summary>
-    public const string Handover = "handover";
-
-    /// <summary>On the incident, from its ladder: the ladder paged a level or ran out; payload <c>EscalationProgress</c>.</summary>
-    public const string EscalationProgress = "escalationProgress";
 }

@@ -12,7 +12,7 @@ namespace OpsFunctions.Operations.Incidents;
 /// would add to the incident's history for as long as it stays open, and every replay would read all of it.</para>
 /// <para>The ladder is the incident's sub-orchestration, and Durable Functions completes an execution, a continued one too,
 /// only when no sub-orchestration of it is open. So the incident asks the ladder to hand over
-/// (<see cref="IncidentEvents.Handover"/>): it ends with its position, and the next execution starts it again from there
+/// (<see cref="EscalationEvents.Handover"/>): it ends with its position, and the next execution starts it again from there
 /// under the same instance id, which is all the ladder and the incident know each other by.</para>
 /// <para>The incident goes on while the ladder hands over; an acknowledgement the ladder did not take in before it ended
 /// goes to the ladder started again (<see cref="StartLadderAgain"/>). Events still unprocessed when it continues as new
@@ -42,11 +42,11 @@ public sealed partial class IncidentOrchestrator
         var ladderId = IncidentIds.EscalationOf(record.Id);
         var ladder = context.CallSubOrchestratorAsync<EscalationResult>(
             nameof(EscalationOrchestrator),
-            new EscalationInput { IncidentId = record.Id, Incident = IncidentSummary.From(record), Policy = policy, Revision = input.Revision, Position = position },
+            LadderInput(input, record, policy, position),
             new SubOrchestrationOptions(instanceId: ladderId));
         if (record.State == IncidentState.Acknowledged && position.Mode != EscalationMode.Acknowledged)
         {
-            context.SendEvent(ladderId, IncidentEvents.Acknowledged, new IncidentAction(record.AcknowledgedBy));
+            context.SendEvent(ladderId, EscalationEvents.Acknowledged, new EscalationAction(record.AcknowledgedBy));
         }
 
         return ladder;

@@ -24,11 +24,11 @@ public sealed partial class IncidentOrchestrator
             var stopped = true;
             if (sendsEvents)
             {
-                context.SendEvent(IncidentIds.EscalationOf(record.Id), IncidentEvents.Stop, new IncidentAction(actor));
+                context.SendEvent(IncidentIds.EscalationOf(record.Id), EscalationEvents.Stop, new EscalationAction(actor));
             }
             else
             {
-                stopped = await SignalAsync(context, IncidentIds.EscalationOf(record.Id), IncidentEvents.Stop, new IncidentAction(actor));
+                stopped = await SignalAsync(context, IncidentIds.EscalationOf(record.Id), EscalationEvents.Stop, new EscalationAction(actor));
             }
 
             if (stopped)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.DurableTask;
 using OpsFunctions.Operations.Escalation;
 
@@ -10,7 +11,7 @@ namespace OpsFunctions.Operations.Incidents;
 /// <para>Steps: pick the escalation policy; record the incident and its alerts; notify the severity route, run
 /// diagnostics and start <see cref="EscalationOrchestrator"/> (instance <see cref="IncidentIds.EscalationOf"/>);
 /// then wait for <see cref="IncidentEvents.AlertsUpdated"/>, <see cref="IncidentEvents.Acknowledged"/>,
-/// <see cref="IncidentEvents.Resolved"/> and the ladder's <see cref="IncidentEvents.EscalationProgress"/>.</para>
+/// <see cref="IncidentEvents.Resolved"/> and the ladder's <see cref="EscalationEvents.Progress"/>.</para>
 /// <para>Resolution (every alert resolved, or a person): stop the ladder, notify Resolved, compute time to
 /// acknowledge and resolve, write and store the report, send it. Custom status: <see cref="IncidentStatus"/>.</para>
 /// <para>Every step is on the timeline. An incident runs the <see cref="IncidentRequest.Revision"/> it was started
@@ -80,14 +81,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
 
             ladder = context.CallSubOrchestratorAsync<EscalationResult>(
                 nameof(EscalationOrchestrator),
-                new EscalationInput
-                {
-                    IncidentId = id,
-                    Incident = IncidentSummary.From(record),
-                    Policy = policy,
-                    Revision = input.Revision,
-                    Position = new EscalationPosition { Announce = !bounded },
-                },
+                LadderInput(input, record, policy, new EscalationPosition { Announce = !bounded }),
                 new SubOrchestrationOptions(instanceId: IncidentIds.EscalationOf(id)));
             await Task.WhenAll(
                 NotifyAsync(context, record, NotificationKind.Triggered, IncidentActors.System),
@@ -106,7 +100,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
             var updated = context.WaitForExternalEvent<AlertsUpdate?>(IncidentEvents.AlertsUpdated, cancellation.Token);
             var acknowledged = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Acknowledged, cancellation.Token);
             var resolved = context.WaitForExternalEvent<IncidentAction?>(IncidentEvents.Resolved, cancellation.Token);
-            var progress = context.WaitForExternalEvent<EscalationProgress?>(IncidentEvents.EscalationProgress, cancellation.Token);
+            var progress = context.WaitForExternalEvent<EscalationProgress?>(EscalationEvents.Progress, cancellation.Token);
             List<Task> waits = [updated, acknowledged, resolved, progress];
             if (!ladderEnded)
             {
@@ -184,11 +178,11 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 ];
                 if (!ladderEnded && bounded)
                 {
-                    context.SendEvent(IncidentIds.EscalationOf(id), IncidentEvents.Acknowledged, new IncidentAction(actor));
+                    context.SendEvent(IncidentIds.EscalationOf(id), EscalationEvents.Acknowledged, new EscalationAction(actor));
                 }
                 else if (!ladderEnded)
                 {
-                    steps.Add(SignalAsync(context, IncidentIds.EscalationOf(id), IncidentEvents.Acknowledged, new IncidentAction(actor)));
+                    steps.Add(SignalAsync(context, IncidentIds.EscalationOf(id), EscalationEvents.Acknowledged, new EscalationAction(actor)));
                 }
 
                 await Task.WhenAll(steps);
@@ -228,7 +222,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 }
 
                 // The ladder answers by ending with its position; the loop goes on meanwhile and continues as new then.
-                context.SendEvent(IncidentIds.EscalationOf(id), IncidentEvents.Handover, new IncidentAction(IncidentActors.System));
+                context.SendEvent(IncidentIds.EscalationOf(id), EscalationEvents.Handover, new EscalationAction(IncidentActors.System));
                 bound.HandoverRequested(now);
             }
         }
@@ -255,7 +249,18 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
             },
             IncidentActivityOptions.Retry));
 
-    private static async Task<bool> SignalAsync(TaskOrchestrationContext context, string instanceId, string eventName, IncidentAction action)
+    /// <summary>The ladder of <paramref name="record"/>: it pages through <see cref="NotifyIncident"/>, about the incident's summary.</summary>
+    private static EscalationInput LadderInput(IncidentRequest input, IncidentRecord record, EscalationPolicy policy, EscalationPosition position) => new()
+    {
+        ParentId = record.Id,
+        Subject = JsonSerializer.SerializeToElement(IncidentSummary.From(record), JsonSerializerOptions.Web),
+        PageActivity = nameof(NotifyIncident),
+        Policy = policy,
+        Revision = input.Revision >= IncidentRevisions.BoundedHistory ? EscalationRevisions.Handover : EscalationRevisions.Initial,
+        Position = position,
+    };
+
+    private static async Task<bool> SignalAsync(TaskOrchestrationContext context, string instanceId, string eventName, EscalationAction action)
     {
         try
         {

@@ -120,7 +120,7 @@ public static class TimelineKinds
     public const string Notification = "notification";
     public const string Delivery = "delivery";
     public const string Diagnostics = "diagnostics";
-    public const string Escalation = "escalation";
+    public const string Escalation = EscalationPage.LadderActor;
     public const string Severity = "severity";
     public const string Acknowledged = "acknowledged";
     public const string Unacknowledged = "unacknowledged";
@@ -134,7 +134,7 @@ public static class IncidentActors
 {
     public const string System = "system";
     public const string Alertmanager = "alertmanager";
-    public const string Escalation = "escalation";
+    public const string Escalation = EscalationPage.LadderActor;
 }
 
 /// <summary>Values of <see cref="IncidentRecord.Source"/>.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace OpsFunctions.Operations.Incidents;
 
 /// <summary>
@@ -10,10 +12,10 @@ namespace OpsFunctions.Operations.Incidents;
 public sealed class IncidentRoutingOptions
 {
     /// <summary>Gets the configured routes by severity.</summary>
-    public Dictionary<Severity, List<IncidentContact>> Routes { get; } = [];
+    public Dictionary<Severity, List<Contact>> Routes { get; } = [];
 
     /// <summary>Gets the contacts of <paramref name="severity"/>'s route: the configured one, else the default.</summary>
-    public IReadOnlyList<IncidentContact> RouteFor(Severity severity)
+    public IReadOnlyList<Contact> RouteFor(Severity severity)
         => Routes.TryGetValue(severity, out var contacts) && contacts.Count > 0 ? contacts : IncidentRoutingConstants.DefaultRoute(severity);
 }
 
@@ -28,14 +30,30 @@ public static class IncidentRoutingConstants
     /// High: Slack <c>#incidents</c> + email; Medium: Slack <c>#alerts-warning</c>; Low: Slack <c>#alerts-info</c>.
     /// Targets are names the notifier adapter resolves; the address is a placeholder to configure.
     /// </summary>
-    public static IReadOnlyList<IncidentContact> DefaultRoute(Severity severity) => severity switch
+    public static IReadOnlyList<Contact> DefaultRoute(Severity severity) => severity switch
     {
         Severity.Critical =>
         [
-            new IncidentContact { Name = "critical route", PagerDutyRoutingKey = "default", SlackChannel = "#incidents-critical", Email = "oncall@example.com" },
+            new Contact { Name = "critical route", PagerDutyRoutingKey = "default", SlackChannel = "#incidents-critical", Email = "oncall@example.com" },
         ],
-        Severity.High => [new IncidentContact { Name = "high route", SlackChannel = "#incidents", Email = "oncall@example.com" }],
-        Severity.Medium => [new IncidentContact { Name = "warning route", SlackChannel = "#alerts-warning" }],
-        _ => [new IncidentContact { Name = "info route", SlackChannel = "#alerts-info" }],
+        Severity.High => [new Contact { Name = "high route", SlackChannel = "#incidents", Email = "oncall@example.com" }],
+        Severity.Medium => [new Contact { Name = "warning route", SlackChannel = "#alerts-warning" }],
+        _ => [new Contact { Name = "info route", SlackChannel = "#alerts-info" }],
     };
+}
+
+/// <summary>Validates <see cref="IncidentRoutingOptions"/>: <c>Incidents:Routes:{Severity}:{index}</c>.</summary>
+public sealed class IncidentRoutingOptionsValidator : IValidateOptions<IncidentRoutingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IncidentRoutingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        foreach (var (severity, contacts) in options.Routes.OrderBy(r => r.Key))
+        {
+            ContactValidation.Validate($"{IncidentRoutingConstants.SectionName}:Routes:{severity}", contacts, failures);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace OpsFunctions.Operations.Incidents;
+namespace OpsFunctions.Operations;
 
 /// <summary>How urgent an incident is; decides the notification route and, with the service, the escalation policy.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Severity>))]

@@ -1,3 +1,4 @@
+using OpsFunctions.Host.Hosting;
 using OpsFunctions.Host.Management;
 using OpsFunctions.Host.Observability;
 using OpsFunctions.Host.Schedules;
@@ -8,7 +9,7 @@ using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Operations.Triggers;
 
-namespace OpsFunctions.Host.Hosting;
+namespace OpsFunctions.Host;
 
 /// <summary>
 /// Everything the host adds and maps, in one place so tests build exactly what <c>Program.cs</c> runs.

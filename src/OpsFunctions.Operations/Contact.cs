@@ -1,12 +1,13 @@
+using System.Globalization;
 using OpsFunctions.Integrations.Notifications;
 
-namespace OpsFunctions.Operations.Incidents;
+namespace OpsFunctions.Operations;
 
 /// <summary>
 /// A person or team and the channels that reach them. Bound from configuration (an escalation level's
 /// <c>Contacts</c>, a severity route); a notification goes out on every channel that is set.
 /// </summary>
-public sealed record IncidentContact
+public sealed record Contact
 {
     /// <summary>Gets the name shown on the timeline, e.g. <c>on-call engineer</c>.</summary>
     public string Name { get; init; } = string.Empty;
@@ -59,6 +60,45 @@ public sealed record IncidentContact
         if (!string.IsNullOrWhiteSpace(WebhookUrl))
         {
             yield return ChannelTarget.Webhook(WebhookUrl);
+        }
+    }
+}
+
+/// <summary>Checks configured contacts: a name, at least one channel, and well-formed addresses.</summary>
+internal static class ContactValidation
+{
+    public static void Validate(string prefix, List<Contact> contacts, List<string> failures)
+    {
+        if (contacts.Count == 0)
+        {
+            failures.Add($"{prefix} must hold at least one contact");
+            return;
+        }
+
+        for (var i = 0; i < contacts.Count; i++)
+        {
+            var contact = contacts[i];
+            var contactPrefix = string.Create(CultureInfo.InvariantCulture, $"{prefix}:{i}");
+            if (string.IsNullOrWhiteSpace(contact.Name))
+            {
+                failures.Add($"{contactPrefix}:Name is required");
+            }
+
+            if (!contact.Targets().Any())
+            {
+                failures.Add($"{contactPrefix} must set a channel: SlackChannel, SlackUser, TeamsWebhook, PagerDutyRoutingKey, Email or WebhookUrl");
+            }
+
+            if (!string.IsNullOrWhiteSpace(contact.Email) && !contact.Email.Contains('@', StringComparison.Ordinal))
+            {
+                failures.Add($"{contactPrefix}:Email must be an email address, not '{contact.Email}'");
+            }
+
+            if (!string.IsNullOrWhiteSpace(contact.WebhookUrl)
+                && (!Uri.TryCreate(contact.WebhookUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+            {
+                failures.Add($"{contactPrefix}:WebhookUrl must be an absolute http or https URL");
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 using DurableTask.Core.Exceptions;
 
-namespace OpsFunctions.Durable.Client;
+namespace OpsFunctions.Durable.Storage;
 
 /// <summary>
 /// Thrown when a start names an instance id that is still pending, running or suspended, or whose status the start's

@@ -42,7 +42,7 @@ public sealed class IncidentTests
         Assert.Equal(1, await incidents.CountIncidentsAsync());
         var timeline = await incidents.Store.GetTimelineAsync(id, Cancellation);
         Assert.DoesNotContain(timeline, e => e.Text.Contains(IncidentHost.PagerDutyKey, StringComparison.Ordinal) || e.Text.Contains("/hook", StringComparison.Ordinal));
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Delivery && e.Text.StartsWith("webhook http://127.0.0.1:", StringComparison.Ordinal) && e.Text.EndsWith("/…: delivered", StringComparison.Ordinal));
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Delivery && e.Text.StartsWith("webhook http://127.0.0.1:", StringComparison.Ordinal) && e.Text.EndsWith("/…: delivered", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public sealed class IncidentTests
         });
         var id = await incidents.OpenAsync();
 
-        var timeline = await WaitForTimelineAsync(incidents, id, entries => entries.Count(e => e.Kind == TimelineKinds.Diagnostics) >= 2);
+        var timeline = await WaitForTimelineAsync(incidents, id, entries => entries.Count(e => e.Kind == IncidentTimelineKinds.Diagnostics) >= 2);
 
-        var lines = timeline.Where(e => e.Kind == TimelineKinds.Diagnostics).Select(e => e.Text).ToList();
+        var lines = timeline.Where(e => e.Kind == IncidentTimelineKinds.Diagnostics).Select(e => e.Text).ToList();
         Assert.Equal(2, lines.Count);
         Assert.StartsWith($"health check {incidents.Receiver.Url("health")}: healthy (200)", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("query up{job=\"checkout\"}: error", lines[1], StringComparison.Ordinal);
@@ -198,8 +198,8 @@ public sealed class IncidentTests
 
         Assert.Equal(("alice", acknowledgedAt), (record.AcknowledgedBy, record.AcknowledgedAt));
         var timeline = await incidents.Store.GetTimelineAsync(id, Cancellation);
-        Assert.DoesNotContain(timeline, e => e.Kind == TimelineKinds.Unacknowledged);
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Acknowledged && e.Actor == "alice" && e.Text.Contains("looking", StringComparison.Ordinal));
+        Assert.DoesNotContain(timeline, e => e.Kind == IncidentTimelineKinds.Unacknowledged);
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Acknowledged && e.Actor == "alice" && e.Text.Contains("looking", StringComparison.Ordinal));
         Assert.Equal(2, (await incidents.Store.GetAsync(id, Cancellation))!.EscalationLevel);
     }
 
@@ -220,7 +220,7 @@ public sealed class IncidentTests
         var body = (await details.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!;
         Assert.Equal(("Resolved", "bob", "carol"), (body["incident"]!["state"]!.GetValue<string>(), body["incident"]!["resolvedBy"]!.GetValue<string>(), body["incident"]!["openedBy"]!.GetValue<string>()));
         Assert.Contains("bob", body["report"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains(body["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == TimelineKinds.Resolved);
+        Assert.Contains(body["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == IncidentTimelineKinds.Resolved);
         Assert.Contains("already resolved", (await Problem.AssertAsync(again, HttpStatusCode.Conflict))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await Problem.AssertAsync(ackAfter, HttpStatusCode.Conflict);
     }

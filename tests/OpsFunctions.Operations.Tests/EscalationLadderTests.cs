@@ -41,9 +41,9 @@ public sealed class EscalationLadderTests
         var status = (await sut.InstanceAsync(id)).ReadCustomStatusAs<IncidentStatus>()!;
         Assert.Equal((IncidentState.Open, 1, 1), (status.State, status.EscalationLevel, status.FiringAlerts));
         var timeline = await sut.TimelineAsync(id);
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Opened);
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Diagnostics && e.Text == "health check https://payments.test/health: healthy (200) in 12 ms");
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Delivery && e.Text.StartsWith("pagerduty oncall-primary: delivered", StringComparison.Ordinal));
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Opened);
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Diagnostics && e.Text == "health check https://payments.test/health: healthy (200) in 12 ms");
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Delivery && e.Text.StartsWith("pagerduty oncall-primary: delivered", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class EscalationLadderTests
         Assert.Equal(
             [sut.Start.AddMinutes(930), sut.Start.AddMinutes(1170), sut.Start.AddMinutes(1410)],
             sut.Notifier.Pages.Where(p => p.Kind == NotificationKind.Unacknowledged).Select(p => p.At).ToArray());
-        Assert.Contains(await sut.TimelineAsync(id), e => e.Kind == TimelineKinds.Unacknowledged);
+        Assert.Contains(await sut.TimelineAsync(id), e => e.Kind == IncidentTimelineKinds.Unacknowledged);
 
         // Each step continued as new, so the ladder's current execution holds only its own few events.
         var ladder = await sut.InstanceAsync(IncidentIds.EscalationOf(id));
@@ -132,7 +132,7 @@ public sealed class EscalationLadderTests
         Assert.Equal((IncidentState.Acknowledged, "alice", sut.Start.AddMinutes(15)), (record.State, record.AcknowledgedBy, record.AcknowledgedAt));
         var acknowledged = Assert.Single(sut.Notifier.Sent, s => s.Kind == NotificationKind.Acknowledged);
         Assert.Equal(("alice", sut.Start.AddMinutes(15)), (acknowledged.Actor, acknowledged.At));
-        Assert.Contains(await sut.TimelineAsync(id), e => e is { Kind: TimelineKinds.Acknowledged, Actor: "alice" } && e.At == sut.Start.AddMinutes(15));
+        Assert.Contains(await sut.TimelineAsync(id), e => e is { Kind: IncidentTimelineKinds.Acknowledged, Actor: "alice" } && e.At == sut.Start.AddMinutes(15));
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class IncidentGoldenHubTests : IAsyncDisposable
         {
             var ladder = await client.WaitForInstanceCompletionAsync(IncidentIds.EscalationOf(id), getInputsAndOutputs: true, Cancellation);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, ladder.RuntimeStatus);
-            Assert.DoesNotContain(await store.GetTimelineAsync(id, Cancellation), e => e.Kind == TimelineKinds.Error);
+            Assert.DoesNotContain(await store.GetTimelineAsync(id, Cancellation), e => e.Kind == IncidentTimelineKinds.Error);
         }
 
         // No severity was raised and nothing beyond L3 was paged: only the pages, acknowledgement and closing notices above.

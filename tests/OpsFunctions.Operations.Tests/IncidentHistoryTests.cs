@@ -76,7 +76,7 @@ public sealed class IncidentHistoryTests
         Assert.Contains("## Alerts (51)", outcome.Report, StringComparison.Ordinal);
         var ladder = await sut.CompletionAsync(IncidentIds.EscalationOf(id));
         Assert.Equal(new EscalationResult(3, 3, EscalationMode.Acknowledged, "alice"), ladder.ReadOutputAs<EscalationResult>());
-        Assert.DoesNotContain(await sut.TimelineAsync(id), e => e.Kind == TimelineKinds.Error);
+        Assert.DoesNotContain(await sut.TimelineAsync(id), e => e.Kind == IncidentTimelineKinds.Error);
     }
 
     [Fact]

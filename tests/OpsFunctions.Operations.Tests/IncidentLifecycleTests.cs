@@ -114,8 +114,8 @@ public sealed class IncidentLifecycleTests
         await sut.AdvanceAsync(TimeSpan.FromMinutes(15));
 
         var timeline = await sut.TimelineAsync(id);
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Delivery && e.Text == "pagerduty oncall-primary: FAILED (503 Service Unavailable)");
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Delivery && e.Text == "slack #incidents-critical: delivered");
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Delivery && e.Text == "pagerduty oncall-primary: FAILED (503 Service Unavailable)");
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Delivery && e.Text == "slack #incidents-critical: delivered");
         Assert.Equal([1, 2], sut.Notifier.Pages.Select(p => p.Level!.Value).ToArray());
     }
 
@@ -149,7 +149,7 @@ public sealed class IncidentLifecycleTests
 
         var id = await sut.OpenAsync(IncidentTestHost.Request());
 
-        Assert.Contains(await sut.TimelineAsync(id), e => e is { Kind: TimelineKinds.Diagnostics, Text: "diagnostics failed: the health endpoint did not answer" });
+        Assert.Contains(await sut.TimelineAsync(id), e => e is { Kind: IncidentTimelineKinds.Diagnostics, Text: "diagnostics failed: the health endpoint did not answer" });
         checks.Verify(r => r.CheckAsync(It.Is<HealthCheckRequest>(d => d.Url == new Uri("https://payments.test/health")), It.IsAny<CancellationToken>()), Times.Once);
     }
 

@@ -80,8 +80,8 @@ public sealed class IncidentOnDtfxTests
             (IncidentState.Resolved, Severity.Critical, "Default", 1, "alice", "bob"),
             (record.State, record.Severity, record.Policy, record.EscalationLevel, record.AcknowledgedBy, record.ResolvedBy));
         var timeline = await sut.Store.GetTimelineAsync(Id, Cancellation);
-        Assert.DoesNotContain(timeline, e => e.Kind == TimelineKinds.Error);
-        foreach (var kind in new[] { TimelineKinds.Opened, TimelineKinds.Diagnostics, TimelineKinds.Acknowledged, TimelineKinds.Resolved, TimelineKinds.Report })
+        Assert.DoesNotContain(timeline, e => e.Kind == IncidentTimelineKinds.Error);
+        foreach (var kind in new[] { IncidentTimelineKinds.Opened, IncidentTimelineKinds.Diagnostics, IncidentTimelineKinds.Acknowledged, IncidentTimelineKinds.Resolved, IncidentTimelineKinds.Report })
         {
             Assert.Contains(timeline, e => e.Kind == kind);
         }
@@ -126,12 +126,12 @@ public sealed class IncidentOnDtfxTests
         // message made visible after FireAt - now, which the storage client sends in whole seconds, truncated, so the
         // framework delivers a timer up to a second before its FireAt (the project's engine never before it).
         var timeline = await sut.Store.GetTimelineAsync(Id, Cancellation);
-        var l1 = Assert.Single(timeline, e => e.Kind == TimelineKinds.Notification && e.Text.StartsWith("Triggered sent to L1", StringComparison.Ordinal));
-        var l2 = Assert.Single(timeline, e => e.Kind == TimelineKinds.Notification && e.Text.StartsWith("Escalated sent to L2", StringComparison.Ordinal));
+        var l1 = Assert.Single(timeline, e => e.Kind == IncidentTimelineKinds.Notification && e.Text.StartsWith("Triggered sent to L1", StringComparison.Ordinal));
+        var l2 = Assert.Single(timeline, e => e.Kind == IncidentTimelineKinds.Notification && e.Text.StartsWith("Escalated sent to L2", StringComparison.Ordinal));
         Assert.EndsWith("L1 did not acknowledge within 2 s; escalating to L2", l2.Text, StringComparison.Ordinal);
         Assert.InRange(l2.At - l1.At, TimeSpan.FromSeconds(2) - TimeSpan.FromSeconds(1), Eventually.Patience);
         Assert.Contains("escalation stopped at L2 after 2 page(s)", outcome.Report, StringComparison.Ordinal);
-        Assert.DoesNotContain(timeline, e => e.Kind == TimelineKinds.Error);
+        Assert.DoesNotContain(timeline, e => e.Kind == IncidentTimelineKinds.Error);
         var record = await sut.Store.GetAsync(Id, Cancellation);
         Assert.Equal(("fast", 2), (record!.Policy, record.EscalationLevel));
     }
@@ -176,7 +176,7 @@ public sealed class IncidentOnDtfxTests
         var ladder = await sut.Client.WaitForInstanceCompletionAsync(LadderId, getInputsAndOutputs: true, ending.Token);
         Assert.Equal(new EscalationResult(1, 1, EscalationMode.Acknowledged, "bob"), ladder.ReadOutputAs<EscalationResult>());
         Assert.Single(sut.Notifier.Pages);
-        Assert.DoesNotContain(await sut.Store.GetTimelineAsync(Id, Cancellation), e => e.Kind == TimelineKinds.Error);
+        Assert.DoesNotContain(await sut.Store.GetTimelineAsync(Id, Cancellation), e => e.Kind == IncidentTimelineKinds.Error);
     }
 
     /// <summary>Incident response on a <see cref="DtfxHost"/>, with <see cref="IncidentTestHost"/>'s fakes as its ports.</summary>

@@ -34,20 +34,20 @@ public sealed class IncidentSeverityTests
         Assert.Equal(Severity.Critical, record.Severity);
         Assert.Equal(Severity.Critical, (await sut.InstanceAsync(id)).ReadCustomStatusAs<IncidentStatus>()!.Severity);
         var timeline = await sut.TimelineAsync(id);
-        var raised = Assert.Single(timeline, e => e.Kind == TimelineKinds.Severity);
+        var raised = Assert.Single(timeline, e => e.Kind == IncidentTimelineKinds.Severity);
         Assert.Equal((sut.Start.AddMinutes(3), IncidentActors.Alertmanager, "severity raised from High to Critical by alert PaymentsDown"), (raised.At, raised.Actor, raised.Text));
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Escalation && e.Text == "escalation goes on under policy Default, selected when the incident was High");
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Escalation && e.Text == "escalation goes on under policy Default, selected when the incident was High");
         var page = Assert.Single(CriticalRouteTriggers(sut));
         Assert.Equal(sut.Start.AddMinutes(3), page.At);
         Assert.Equal("Critical", page.Notification.Severity);
         Assert.Contains("severity raised from High to Critical by alert PaymentsDown", page.Notification.Summary, StringComparison.Ordinal);
-        Assert.Contains(timeline, e => e.Kind == TimelineKinds.Notification && e.Text.StartsWith("Triggered sent to the Critical route", StringComparison.Ordinal));
+        Assert.Contains(timeline, e => e.Kind == IncidentTimelineKinds.Notification && e.Text.StartsWith("Triggered sent to the Critical route", StringComparison.Ordinal));
 
         // Alertmanager delivers the group again, and then again with the critical alert alone: nothing new to page.
         await sut.RaiseAsync(id, IncidentEvents.AlertsUpdated, new AlertsUpdate([high, critical]));
         await sut.RaiseAsync(id, IncidentEvents.AlertsUpdated, new AlertsUpdate([critical]));
         Assert.Single(CriticalRouteTriggers(sut));
-        Assert.Single(await sut.TimelineAsync(id), e => e.Kind == TimelineKinds.Severity);
+        Assert.Single(await sut.TimelineAsync(id), e => e.Kind == IncidentTimelineKinds.Severity);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class IncidentSeverityTests
         var record = await sut.RecordAsync(id);
         Assert.Equal((Severity.High, 3), (record.Severity, record.Alerts.Count));
         Assert.Equal(routeNotifications, sut.Notifier.RouteNotifications.Count);
-        Assert.DoesNotContain(await sut.TimelineAsync(id), e => e.Kind == TimelineKinds.Severity);
+        Assert.DoesNotContain(await sut.TimelineAsync(id), e => e.Kind == IncidentTimelineKinds.Severity);
     }
 
     [Fact]

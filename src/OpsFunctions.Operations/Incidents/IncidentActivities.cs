@@ -104,12 +104,12 @@ public sealed class NotifyIncident(
             : $"the {input.Incident.Severity} route ({string.Join(", ", contacts.Select(c => c.Name))})";
         var timeline = new List<TimelineEntry>(outcomes.Count + 1)
         {
-            new(input.At, input.Actor, TimelineKinds.Notification, input.Note is null ? $"{input.Kind} sent to {audience}" : $"{input.Kind} sent to {audience}: {input.Note}"),
+            new(input.At, input.Actor, IncidentTimelineKinds.Notification, input.Note is null ? $"{input.Kind} sent to {audience}" : $"{input.Kind} sent to {audience}: {input.Note}"),
         };
         timeline.AddRange(outcomes.Select(o => new TimelineEntry(
             input.At,
             input.Actor,
-            TimelineKinds.Delivery,
+            IncidentTimelineKinds.Delivery,
             o.Ok ? $"{o.Channel} {o.Target}: delivered" : $"{o.Channel} {o.Target}: FAILED ({o.Error ?? "no reason given"})")));
         await store.AppendTimelineAsync(input.IncidentId, timeline, CancellationToken.None);
         return new NotifyIncidentResult(outcomes);
@@ -133,7 +133,7 @@ public sealed class RunIncidentDiagnostics(IIncidentStore store, IncidentDiagnos
 
         await store.AppendTimelineAsync(
             input.Request.IncidentId,
-            [.. lines.Select(line => new TimelineEntry(input.At, IncidentActors.System, TimelineKinds.Diagnostics, line))],
+            [.. lines.Select(line => new TimelineEntry(input.At, IncidentActors.System, IncidentTimelineKinds.Diagnostics, line))],
             CancellationToken.None);
         return lines;
     }

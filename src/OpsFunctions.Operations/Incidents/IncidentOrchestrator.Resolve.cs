@@ -15,7 +15,7 @@ public sealed partial class IncidentOrchestrator
         SetStatus(context, record);
         List<TimelineEntry> entries =
         [
-            new(now, actor, TimelineKinds.Resolved, $"resolved by {actor}" + (resolution.Note is { Length: > 0 } note ? $": {note}" : string.Empty)),
+            new(now, actor, IncidentTimelineKinds.Resolved, $"resolved by {actor}" + (resolution.Note is { Length: > 0 } note ? $": {note}" : string.Empty)),
         ];
 
         if (ladder is not null)
@@ -42,24 +42,24 @@ public sealed partial class IncidentOrchestrator
 #pragma warning restore VSTHRD103, CA1849
                 if (!ladder.IsCompleted)
                 {
-                    entries.Add(new(Now(context), IncidentActors.System, TimelineKinds.Error, $"the escalation ladder did not stop within {IncidentReport.Duration(LadderStopTimeout)}"));
+                    entries.Add(new(Now(context), IncidentActors.System, IncidentTimelineKinds.Error, $"the escalation ladder did not stop within {IncidentReport.Duration(LadderStopTimeout)}"));
                 }
                 else if (ladder.IsCompletedSuccessfully)
                 {
                     var result = await ladder;
-                    entries.Add(new(Now(context), IncidentActors.Escalation, TimelineKinds.Escalation, $"escalation stopped at L{result.LastLevel} after {result.Pages} page(s)"));
+                    entries.Add(new(Now(context), IncidentActors.Escalation, IncidentTimelineKinds.Escalation, $"escalation stopped at L{result.LastLevel} after {result.Pages} page(s)"));
                 }
                 else
                 {
                     var why = ladder.Exception?.InnerException is TaskFailedException failure ? failure.FailureDetails.ErrorMessage : ladder.Exception?.InnerException?.Message;
-                    entries.Add(new(Now(context), IncidentActors.System, TimelineKinds.Error, $"the escalation ladder failed: {why}"));
+                    entries.Add(new(Now(context), IncidentActors.System, IncidentTimelineKinds.Error, $"the escalation ladder failed: {why}"));
                 }
             }
         }
 
         var timeToAcknowledge = record.AcknowledgedAt - record.OpenedAt;
         var timeToResolve = now - record.OpenedAt;
-        entries.Add(new(now, IncidentActors.System, TimelineKinds.Resolved,
+        entries.Add(new(now, IncidentActors.System, IncidentTimelineKinds.Resolved,
             $"time to acknowledge {(timeToAcknowledge is { } tta ? IncidentReport.Duration(tta) : "n/a (never acknowledged)")}, time to resolve {IncidentReport.Duration(timeToResolve)}"));
         await RecordAsync(context, record, entries);
         await NotifyAsync(context, record, NotificationKind.Resolved, actor);
@@ -69,12 +69,12 @@ public sealed partial class IncidentOrchestrator
         {
             report = await context.CallActivityAsync<string>(
                 nameof(WriteIncidentReport), new WriteIncidentReportInput(record, timeToAcknowledge, timeToResolve), IncidentActivityOptions.Retry);
-            await RecordAsync(context, null, [new(Now(context), IncidentActors.System, TimelineKinds.Report, "report written and stored")]);
+            await RecordAsync(context, null, [new(Now(context), IncidentActors.System, IncidentTimelineKinds.Report, "report written and stored")]);
             await NotifyAsync(context, record, NotificationKind.Report, IncidentActors.System, report);
         }
         catch (TaskFailedException failure)
         {
-            await RecordAsync(context, null, [new(Now(context), IncidentActors.System, TimelineKinds.Error, $"the report could not be written: {failure.FailureDetails.ErrorMessage}")]);
+            await RecordAsync(context, null, [new(Now(context), IncidentActors.System, IncidentTimelineKinds.Error, $"the report could not be written: {failure.FailureDetails.ErrorMessage}")]);
         }
 
         return new IncidentOutcome

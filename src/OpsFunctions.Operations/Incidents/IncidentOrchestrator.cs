@@ -73,8 +73,8 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
             };
             List<TimelineEntry> opened =
             [
-                new(now, record.OpenedBy, TimelineKinds.Opened, $"{severity} incident opened on {service}: {title} (policy {policy.Name})"),
-                .. opening.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note)),
+                new(now, record.OpenedBy, IncidentTimelineKinds.Opened, $"{severity} incident opened on {service}: {title} (policy {policy.Name})"),
+                .. opening.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, IncidentTimelineKinds.Alert, note)),
             ];
             await RecordAsync(context, record, opened);
             SetStatus(context, record);
@@ -127,7 +127,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 if (step.Mode == EscalationMode.Unacknowledged)
                 {
                     record = stepped;
-                    await RecordAsync(context, record, [new(now, IncidentActors.Escalation, TimelineKinds.Unacknowledged, $"nobody acknowledged; the incident is unacknowledged and {step.LevelName} keeps being paged")]);
+                    await RecordAsync(context, record, [new(now, IncidentActors.Escalation, IncidentTimelineKinds.Unacknowledged, $"nobody acknowledged; the incident is unacknowledged and {step.LevelName} keeps being paged")]);
                 }
                 else if (!bounded || stepped != record)
                 {
@@ -142,7 +142,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 if (merge.Changed)
                 {
                     record = record with { Alerts = merge.Alerts };
-                    List<TimelineEntry> entries = [.. merge.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, TimelineKinds.Alert, note))];
+                    List<TimelineEntry> entries = [.. merge.Notes.Select(note => new TimelineEntry(now, IncidentActors.Alertmanager, IncidentTimelineKinds.Alert, note))];
                     if (bounded && RaisedSeverity(record) is { } raised)
                     {
                         record = await RaiseSeverityAsync(context, record, raised.Severity, raised.By, entries);
@@ -173,7 +173,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 var text = (first ? $"acknowledged by {actor}" : $"acknowledged again by {actor}") + (action?.Note is { Length: > 0 } note ? $": {note}" : string.Empty);
                 List<Task> steps =
                 [
-                    RecordAsync(context, record, [new(now, actor, TimelineKinds.Acknowledged, text)]),
+                    RecordAsync(context, record, [new(now, actor, IncidentTimelineKinds.Acknowledged, text)]),
                     NotifyAsync(context, record, NotificationKind.Acknowledged, actor),
                 ];
                 if (!ladderEnded && bounded)
@@ -209,7 +209,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
                 {
                     // The ladder ends only when stopped; anything else is a failure to record, not to stop the incident for.
                     var why = ladder.IsFaulted ? ladder.Exception?.InnerException?.Message : "it ended";
-                    await RecordAsync(context, null, [new(now, IncidentActors.System, TimelineKinds.Error, $"the escalation ladder stopped unexpectedly: {why}")]);
+                    await RecordAsync(context, null, [new(now, IncidentActors.System, IncidentTimelineKinds.Error, $"the escalation ladder stopped unexpectedly: {why}")]);
                 }
             }
 
@@ -269,7 +269,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
         }
         catch (TaskFailedException failure)
         {
-            await RecordAsync(context, null, [new(Now(context), IncidentActors.System, TimelineKinds.Error, $"could not send '{eventName}' to {instanceId}: {failure.FailureDetails.ErrorMessage}")]);
+            await RecordAsync(context, null, [new(Now(context), IncidentActors.System, IncidentTimelineKinds.Error, $"could not send '{eventName}' to {instanceId}: {failure.FailureDetails.ErrorMessage}")]);
             return false;
         }
     }
@@ -285,7 +285,7 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
         {
             await context.CallActivityAsync<bool>(
                 nameof(RecordIncident),
-                new RecordIncidentInput(incidentId, null, [new(Now(context), IncidentActors.System, TimelineKinds.Error, $"{what} failed: {failure.FailureDetails.ErrorMessage}")]),
+                new RecordIncidentInput(incidentId, null, [new(Now(context), IncidentActors.System, IncidentTimelineKinds.Error, $"{what} failed: {failure.FailureDetails.ErrorMessage}")]),
                 IncidentActivityOptions.Retry);
         }
     }
@@ -329,8 +329,8 @@ public sealed partial class IncidentOrchestrator : TaskOrchestrator<IncidentRequ
     {
         var now = Now(context);
         var text = $"severity raised from {record.Severity} to {severity} by alert {by.Name}";
-        entries.Add(new(now, IncidentActors.Alertmanager, TimelineKinds.Severity, text));
-        entries.Add(new(now, IncidentActors.System, TimelineKinds.Escalation, $"escalation goes on under policy {record.Policy}, selected when the incident was {record.Severity}"));
+        entries.Add(new(now, IncidentActors.Alertmanager, IncidentTimelineKinds.Severity, text));
+        entries.Add(new(now, IncidentActors.System, IncidentTimelineKinds.Escalation, $"escalation goes on under policy {record.Policy}, selected when the incident was {record.Severity}"));
         var raised = record with { Severity = severity };
         await Task.WhenAll(
             RecordAsync(context, raised, entries),

@@ -105,15 +105,8 @@ public sealed record IncidentRecord
     public IReadOnlyList<Alert> Alerts { get; init; } = [];
 }
 
-/// <summary>One line of an incident's timeline: who did what, when.</summary>
-/// <param name="At">When it happened (orchestration time).</param>
-/// <param name="Actor">Who acted: a person's name, <c>system</c>, <c>alertmanager</c> or <c>escalation</c>.</param>
-/// <param name="Kind">One of <see cref="TimelineKinds"/>.</param>
-/// <param name="Text">What happened, for people.</param>
-public sealed record TimelineEntry(DateTimeOffset At, string Actor, string Kind, string Text);
-
 /// <summary>The kinds of <see cref="TimelineEntry"/>.</summary>
-public static class TimelineKinds
+public static class IncidentTimelineKinds
 {
     public const string Opened = "opened";
     public const string Alert = "alert";

@@ -46,7 +46,7 @@ public static class IncidentReport
             people.Add((resolvedBy, "resolved"));
         }
 
-        foreach (var entry in timeline.Where(e => e.Kind is TimelineKinds.Acknowledged or TimelineKinds.Resolved))
+        foreach (var entry in timeline.Where(e => e.Kind is IncidentTimelineKinds.Acknowledged or IncidentTimelineKinds.Resolved))
         {
             if (!people.Contains((entry.Actor, entry.Kind)))
             {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OpsFunctions.Operations;
 using OpsFunctions.Operations.Incidents;
 
 namespace OpsFunctions.Testing.Incidents;

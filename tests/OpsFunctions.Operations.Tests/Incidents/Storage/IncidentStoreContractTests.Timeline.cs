@@ -9,10 +9,10 @@ public abstract partial class IncidentStoreContractTests
     {
         var store = await CreateSutAsync();
 
-        await store.AppendTimelineAsync("inc-1", [Entry(0, "opened", kind: TimelineKinds.Opened), Entry(0, "paged L1")], Ct);
-        await store.AppendTimelineAsync("inc-1", [Entry(0, "slack ok", kind: TimelineKinds.Delivery), Entry(0, "email ok", kind: TimelineKinds.Delivery)], Ct);
+        await store.AppendTimelineAsync("inc-1", [Entry(0, "opened", kind: IncidentTimelineKinds.Opened), Entry(0, "paged L1")], Ct);
+        await store.AppendTimelineAsync("inc-1", [Entry(0, "slack ok", kind: IncidentTimelineKinds.Delivery), Entry(0, "email ok", kind: IncidentTimelineKinds.Delivery)], Ct);
         await store.AppendTimelineAsync("inc-1", [Entry(15, "paged L2", actor: IncidentActors.Escalation)], Ct);
-        await store.AppendTimelineAsync("inc-1", [Entry(5, "diagnostics: 3 checks", kind: TimelineKinds.Diagnostics)], Ct);
+        await store.AppendTimelineAsync("inc-1", [Entry(5, "diagnostics: 3 checks", kind: IncidentTimelineKinds.Diagnostics)], Ct);
         await store.AppendTimelineAsync("inc-2", [Entry(1, "other incident")], Ct);
 
         var timeline = await store.GetTimelineAsync("inc-1", Ct);
@@ -26,12 +26,12 @@ public abstract partial class IncidentStoreContractTests
     public async Task AppendTimelineAsync_SameEntriesAgain_DoesNotDuplicateThem()
     {
         var store = await CreateSutAsync();
-        IReadOnlyList<TimelineEntry> batch = [Entry(0, "paged L1"), Entry(0, "slack ok", kind: TimelineKinds.Delivery)];
+        IReadOnlyList<TimelineEntry> batch = [Entry(0, "paged L1"), Entry(0, "slack ok", kind: IncidentTimelineKinds.Delivery)];
         await store.AppendTimelineAsync("inc-1", batch, Ct);
-        await store.AppendTimelineAsync("inc-1", [Entry(1, "acknowledged", actor: "alice", kind: TimelineKinds.Acknowledged)], Ct);
+        await store.AppendTimelineAsync("inc-1", [Entry(1, "acknowledged", actor: "alice", kind: IncidentTimelineKinds.Acknowledged)], Ct);
 
         // A retried activity appends its batch again, here with one more entry it did not get to the first time.
-        await store.AppendTimelineAsync("inc-1", [.. batch, Entry(0, "email ok", kind: TimelineKinds.Delivery)], Ct);
+        await store.AppendTimelineAsync("inc-1", [.. batch, Entry(0, "email ok", kind: IncidentTimelineKinds.Delivery)], Ct);
         await store.AppendTimelineAsync("inc-1", batch, Ct);
 
         var timeline = await store.GetTimelineAsync("inc-1", Ct);
@@ -48,9 +48,9 @@ public abstract partial class IncidentStoreContractTests
             [
                 Entry(0, "note"),
                 Entry(0, "note", actor: "alice"),
-                Entry(0, "note", kind: TimelineKinds.Error),
+                Entry(0, "note", kind: IncidentTimelineKinds.Error),
                 Entry(1, "note"),
-                new TimelineEntry(T0.AddTicks(1), IncidentActors.System, TimelineKinds.Notification, "note"),
+                new TimelineEntry(T0.AddTicks(1), IncidentActors.System, IncidentTimelineKinds.Notification, "note"),
                 Entry(0, "note"),
             ],
             Ct);
@@ -64,8 +64,8 @@ public abstract partial class IncidentStoreContractTests
     public async Task AppendTimelineAsync_ManyEntriesAndLongText_KeepsAllInOrder()
     {
         var store = await CreateSutAsync();
-        var entries = Enumerable.Range(0, 250).Select(i => Entry(i / 100, $"delivery {i:D3}", kind: TimelineKinds.Delivery)).ToList();
-        var diagnostics = Entry(3, "diagnostics\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"check {i}: ok in {i % 97} ms\n")), kind: TimelineKinds.Diagnostics);
+        var entries = Enumerable.Range(0, 250).Select(i => Entry(i / 100, $"delivery {i:D3}", kind: IncidentTimelineKinds.Delivery)).ToList();
+        var diagnostics = Entry(3, "diagnostics\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"check {i}: ok in {i % 97} ms\n")), kind: IncidentTimelineKinds.Diagnostics);
         Assert.True(diagnostics.Text.Length > 40_000);
 
         await store.AppendTimelineAsync("inc-1", [.. entries, diagnostics], Ct);

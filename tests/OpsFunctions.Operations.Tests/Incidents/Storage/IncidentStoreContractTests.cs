@@ -60,7 +60,7 @@ public abstract partial class IncidentStoreContractTests
         GeneratorUrl = $"http://prometheus:9090/graph?g0.expr=latency%7Binstance%3D%22payments-{index}%22%7D",
     };
 
-    protected static TimelineEntry Entry(int minute, string text, string actor = IncidentActors.System, string kind = TimelineKinds.Notification)
+    protected static TimelineEntry Entry(int minute, string text, string actor = IncidentActors.System, string kind = IncidentTimelineKinds.Notification)
         => new(T0.AddMinutes(minute), actor, kind, text);
 
     protected static void AssertSameRecord(IncidentRecord expected, IncidentRecord? actual)

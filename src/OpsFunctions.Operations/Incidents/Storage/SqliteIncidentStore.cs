@@ -1,5 +1,6 @@
 using System.Data;
 using Microsoft.Data.Sqlite;
+using OpsFunctions.Operations.Storage;
 
 namespace OpsFunctions.Operations.Incidents.Storage;
 
@@ -13,8 +14,6 @@ namespace OpsFunctions.Operations.Incidents.Storage;
 /// </remarks>
 public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
 {
-    private const int BusyTimeoutMilliseconds = 5000;
-
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS Incidents (
             Id TEXT NOT NULL PRIMARY KEY,
@@ -41,32 +40,24 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
             Markdown TEXT NOT NULL);
         """;
 
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _initializeGate = new(1, 1);
-    private volatile bool _initialized;
+    private readonly SqliteRecordFile _file;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteIncidentStore"/> class on the database file <paramref name="databaseFile"/>.</summary>
     public SqliteIncidentStore(string databaseFile)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databaseFile);
-        DatabaseFile = Path.GetFullPath(databaseFile);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabaseFile,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
+        _file = new SqliteRecordFile(databaseFile, Schema);
     }
 
     /// <summary>Gets the database file.</summary>
-    public string DatabaseFile { get; }
+    public string DatabaseFile => _file.DatabaseFile;
 
     public async Task UpsertAsync(IncidentRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrEmpty(record.Id);
         var json = IncidentStoreFormat.Serialize(record);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO Incidents (Id, OpenedAt, Service, Severity, State, Record)
@@ -93,7 +84,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
             return;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -111,8 +102,8 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
         {
             ArgumentNullException.ThrowIfNull(item);
             at.Value = item.At.UtcTicks;
-            key.Value = IncidentStoreFormat.EntryKey(item);
-            entry.Value = IncidentStoreFormat.Serialize(item);
+            key.Value = TimelineFormat.EntryKey(item);
+            entry.Value = TimelineFormat.Serialize(item);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -123,7 +114,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(incidentId);
         ArgumentNullException.ThrowIfNull(markdown);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO Reports (IncidentId, Markdown) VALUES (@id, @markdown)
@@ -137,7 +128,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Record FROM Incidents WHERE Id = @id;";
         command.Parameters.AddWithValue("@id", incidentId);
@@ -149,7 +140,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Entry FROM Timeline WHERE IncidentId = @id ORDER BY At, Sequence;";
         command.Parameters.AddWithValue("@id", incidentId);
@@ -157,7 +148,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(IncidentStoreFormat.DeserializeEntry(reader.GetString(0)));
+            entries.Add(TimelineFormat.Deserialize(reader.GetString(0)));
         }
 
         return entries;
@@ -166,7 +157,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     public async Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Markdown FROM Reports WHERE IncidentId = @id;";
         command.Parameters.AddWithValue("@id", incidentId);
@@ -176,7 +167,7 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     public async Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         var after = IncidentPaging.Validate(query);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var conditions = new List<string>();
         if (query.OpenedFrom is { } from)
@@ -239,66 +230,5 @@ public sealed class SqliteIncidentStore : IIncidentStore, IAsyncDisposable
     }
 
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
-    public ValueTask DisposeAsync()
-    {
-        using (var connection = new SqliteConnection(_connectionString))
-        {
-            SqliteConnection.ClearPool(connection);
-        }
-
-        _initializeGate.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (!_initialized)
-        {
-            await InitializeAsync(cancellationToken);
-        }
-
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};", cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await _initializeGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
-            await using var connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};", cancellationToken);
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-            await ExecuteAsync(connection, Schema, cancellationToken);
-            _initialized = true;
-        }
-        finally
-        {
-            _initializeGate.Release();
-        }
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
 }

@@ -1,104 +1,27 @@
-using Azure;
-using Azure.Data.Tables;
+using OpsFunctions.Operations.Storage;
 
 namespace OpsFunctions.Operations.Incidents.Storage;
 
 public sealed partial class TableIncidentStore
 {
-    private const string EntryProperty = "Entry";
-    private const string SequenceProperty = "Sequence";
-    private const string NextProperty = "Next";
-    private const string RowKeyProperty = "RowKey";
-
-    /// <summary>Entries per transaction: a transaction holds 100 operations, one of them the count row.</summary>
-    private const int EntriesPerTransaction = 99;
-
-    /// <summary>How often an append starts over after meeting a concurrent one before it gives up.</summary>
-    private const int MaxConflicts = 10;
-
-    /// <summary>
-    /// Appends in rounds: read the count row and the rows the batch could repeat, then add the new entries, numbered
-    /// from the count, and the new count in one transaction checked against the count row's ETag. A concurrent append
-    /// (or a retry of this one that got through) makes the transaction fail whole; the round runs again and skips
-    /// what is there by then.
-    /// </summary>
+    /// <summary>Appends as every feature's table store does (<see cref="TableTimeline.AppendAsync"/>), in the incident's partition.</summary>
     public async Task AppendTimelineAsync(string incidentId, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(incidentId);
         ArgumentNullException.ThrowIfNull(entries);
-        var pending = IncidentStoreFormat.Distinct(entries);
-        if (pending.Count == 0)
+        if (entries.Count == 0)
         {
             return;
         }
 
-        await EnsureTableAsync(cancellationToken);
-        var partition = TableKeys.IncidentPartition(incidentId);
-        var first = TableKeys.TimelineRow(pending.Min(p => p.Ticks), string.Empty);
-        var end = TableKeys.TimelineRow(pending.Max(p => p.Ticks) + 1, string.Empty);
-        var conflicts = 0;
-        while (true)
-        {
-            var head = await Table.GetEntityIfExistsAsync<TableEntity>(partition, TableKeys.TimelineHeadRow, cancellationToken: cancellationToken);
-            var existing = new HashSet<string>(StringComparer.Ordinal);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey lt {end}");
-            // Only the keys: with $select the service returns just the named properties, keys included only when named.
-            await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: [RowKeyProperty], cancellationToken: cancellationToken))
-            {
-                existing.Add(row.RowKey);
-            }
-
-            pending.RemoveAll(p => existing.Contains(TableKeys.TimelineRow(p.Ticks, p.Key)));
-            if (pending.Count == 0)
-            {
-                return;
-            }
-
-            var next = head.HasValue ? head.Value!.GetInt64(NextProperty) ?? 0 : 0;
-            var round = pending.Take(EntriesPerTransaction).ToList();
-            var actions = new List<TableTransactionAction>(round.Count + 1);
-            foreach (var (entry, ticks, key) in round)
-            {
-                var row = new TableEntity(partition, TableKeys.TimelineRow(ticks, key)) { [SequenceProperty] = next++ };
-                TablePayload.Write(row, EntryProperty, IncidentStoreFormat.Serialize(entry), $"A timeline entry of incident '{incidentId}'");
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
-            }
-
-            var newHead = new TableEntity(partition, TableKeys.TimelineHeadRow) { [NextProperty] = next };
-            actions.Add(head.HasValue
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.Value!.ETag)
-                : new TableTransactionAction(TableTransactionActionType.Add, newHead));
-            try
-            {
-                await Table.SubmitTransactionAsync(actions, cancellationToken);
-                pending.RemoveRange(0, round.Count);
-                if (pending.Count == 0)
-                {
-                    return;
-                }
-            }
-            catch (TableTransactionFailedException exception) when (exception.Status is 409 or 412 && ++conflicts < MaxConflicts)
-            {
-                // Someone appended in between: read again.
-            }
-        }
+        var table = await _table.GetAsync(cancellationToken);
+        await TableTimeline.AppendAsync(table, TableKeys.IncidentPartition(incidentId), entries, $"incident '{incidentId}'", cancellationToken);
     }
 
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {TableKeys.IncidentPartition(incidentId)} and RowKey ge {TableKeys.TimelineFirst} and RowKey lt {TableKeys.TimelineEnd}");
-        var rows = new List<(string Ticks, long Sequence, TimelineEntry Entry)>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            var json = TablePayload.Read(row, EntryProperty) ?? throw new InvalidDataException($"Timeline row '{row.RowKey}' holds no entry.");
-
-            // Row keys sort by time; within one time the sequence gives the append order.
-            rows.Add((row.RowKey[1..20], row.GetInt64(SequenceProperty) ?? 0, IncidentStoreFormat.DeserializeEntry(json)));
-        }
-
-        return [.. rows.OrderBy(r => r.Ticks, StringComparer.Ordinal).ThenBy(r => r.Sequence).Select(r => r.Entry)];
+        var table = await _table.GetAsync(cancellationToken);
+        return await TableTimeline.ReadAsync(table, TableKeys.IncidentPartition(incidentId), cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using OpsFunctions.Operations.Storage;
 
@@ -29,8 +28,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     private const string OpenedTicksProperty = "OpenedTicks";
     private const string IndexRowProperty = "IndexRow";
 
-    private readonly SemaphoreSlim _createGate = new(1, 1);
-    private volatile bool _created;
+    private readonly RecordTable _table;
 
     /// <summary>Initializes a new instance of the <see cref="TableIncidentStore"/> class on the table of <paramref name="hubName"/>.</summary>
     /// <exception cref="ArgumentException">The table name <c>&lt;hub&gt;Incidents</c> is not one Azure Tables accept.</exception>
@@ -38,19 +36,19 @@ public sealed partial class TableIncidentStore : IIncidentStore
     {
         ArgumentNullException.ThrowIfNull(service);
         TableName = RecordStorage.InTables(service, hubName).TableName(IncidentStoreRegistration.Feature);
-        Table = service.GetTableClient(TableName);
+        _table = new RecordTable(service.GetTableClient(TableName));
     }
 
     /// <summary>Gets the table's name.</summary>
     public string TableName { get; }
 
-    private TableClient Table { get; }
+    private TableClient Table => _table.Client;
 
     public async Task UpsertAsync(IncidentRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrEmpty(record.Id);
-        await EnsureTableAsync(cancellationToken);
+        await _table.GetAsync(cancellationToken);
         var partition = TableKeys.IncidentPartition(record.Id);
         var opened = record.OpenedAt.UtcTicks;
         var indexRow = TableKeys.IndexRow(opened, record.Id);
@@ -78,7 +76,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
         await Table.UpsertEntityAsync(newPointer, TableUpdateMode.Replace, cancellationToken);
         if (previousRow is not null)
         {
-            await DeleteIfExistsAsync(TableKeys.IndexPartition, previousRow, cancellationToken);
+            await _table.DeleteIfExistsAsync(TableKeys.IndexPartition, previousRow, cancellationToken);
         }
     }
 
@@ -86,7 +84,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     {
         ArgumentException.ThrowIfNullOrEmpty(incidentId);
         ArgumentNullException.ThrowIfNull(markdown);
-        await EnsureTableAsync(cancellationToken);
+        await _table.GetAsync(cancellationToken);
         var report = new TableEntity(TableKeys.IncidentPartition(incidentId), TableKeys.ReportRow);
         TablePayload.Write(report, RecordProperty, markdown, $"The report of incident '{incidentId}'");
         await Table.UpsertEntityAsync(report, TableUpdateMode.Replace, cancellationToken);
@@ -95,7 +93,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await EnsureTableAsync(cancellationToken);
+        await _table.GetAsync(cancellationToken);
         var pointer = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IncidentPartition(incidentId), TableKeys.RecordRow, cancellationToken: cancellationToken);
         if (!pointer.HasValue || pointer.Value!.GetString(IndexRowProperty) is not { } indexRow)
         {
@@ -109,7 +107,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     public async Task<string?> GetReportAsync(string incidentId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        await EnsureTableAsync(cancellationToken);
+        await _table.GetAsync(cancellationToken);
         var report = await Table.GetEntityIfExistsAsync<TableEntity>(TableKeys.IncidentPartition(incidentId), TableKeys.ReportRow, cancellationToken: cancellationToken);
         return report.HasValue ? TablePayload.Read(report.Value!, RecordProperty) : null;
     }
@@ -117,7 +115,7 @@ public sealed partial class TableIncidentStore : IIncidentStore
     public async Task<IncidentPage> QueryAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         var after = IncidentPaging.Validate(query);
-        await EnsureTableAsync(cancellationToken);
+        await _table.GetAsync(cancellationToken);
         var filter = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.IndexPartition}") };
         if (query.OpenedTo is { } to)
         {
@@ -174,37 +172,4 @@ public sealed partial class TableIncidentStore : IIncidentStore
     private static IncidentRecord ReadRecord(TableEntity row)
         => IncidentStoreFormat.DeserializeRecord(TablePayload.Read(row, RecordProperty)
             ?? throw new InvalidDataException($"Index row '{row.RowKey}' holds no record."));
-
-    private async Task DeleteIfExistsAsync(string partition, string row, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404)
-        {
-        }
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _createGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await Table.CreateIfNotExistsAsync(cancellationToken);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _createGate.Release();
-        }
-    }
 }

@@ -2,12 +2,13 @@ using System.IO.Compression;
 using System.Text;
 using Azure.Data.Tables;
 
-namespace OpsFunctions.Operations.Incidents.Storage;
+namespace OpsFunctions.Operations.Storage;
 
 /// <summary>
 /// Text in table properties past their 64 KB limit: up to 32,000 characters it is one readable string property;
 /// longer text is gzipped UTF-8 split over binary properties of 64,000 bytes (<c>&lt;name&gt;Gz00</c>, <c>Gz01</c>...,
-/// their count in <c>&lt;name&gt;GzParts</c>). A 1,000-alert record compresses to a few of those.
+/// their count in <c>&lt;name&gt;GzParts</c>). A 1,000-alert incident record compresses to a few of those. Every
+/// feature's table store keeps large records and timeline entries this way.
 /// </summary>
 internal static class TablePayload
 {
@@ -42,7 +43,7 @@ internal static class TablePayload
         if (compressed.Length > MaxCompressedBytes)
         {
             throw new InvalidOperationException(
-                $"{what} is {text.Length:N0} characters, {compressed.Length:N0} bytes compressed: more than the {MaxCompressedBytes:N0} bytes a table row of the incident store holds.");
+                $"{what} is {text.Length:N0} characters, {compressed.Length:N0} bytes compressed: more than the {MaxCompressedBytes:N0} bytes one table row holds.");
         }
 
         var parts = 0;

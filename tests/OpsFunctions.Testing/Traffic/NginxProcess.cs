@@ -95,6 +95,53 @@ public sealed class NginxProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets the process ids of nginx's current worker processes (the master's children).</summary>
+    /// <remarks>Linux only: read from /proc.</remarks>
+    public IReadOnlySet<int> Workers()
+    {
+        var master = int.Parse(File.ReadAllText(Path.Combine(Prefix, "nginx.pid")).Trim(), CultureInfo.InvariantCulture);
+        var workers = new HashSet<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // It exited meanwhile.
+            }
+
+            // pid (comm) state ppid …; comm may hold spaces and parentheses, so read after the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (int.Parse(fields[1], CultureInfo.InvariantCulture) == master)
+            {
+                workers.Add(pid);
+            }
+        }
+
+        return workers;
+    }
+
+    /// <summary>
+    /// Waits until every worker of <paramref name="before"/> has exited and new ones serve: nginx reloads after
+    /// <c>nginx -s reload</c> returns, and until then its old workers still route with the old weights.
+    /// </summary>
+    /// <param name="before">The workers before the reload, from <see cref="Workers"/>.</param>
+    public Task WaitForReloadAsync(IReadOnlySet<int> before) => Eventually.HappensAsync(
+        () =>
+        {
+            var now = Workers();
+            return now.Count > 0 && !now.Overlaps(before);
+        },
+        $"nginx in {Prefix} replaced its workers after a reload");
+
     /// <summary>Gets the end of nginx's error log, for a failing test's message.</summary>
     public string ErrorLogTail(int lines = 20) =>
         File.Exists(ErrorLogFile) ? string.Join('\n', File.ReadAllLines(ErrorLogFile).TakeLast(lines)) : "(no error log)";

@@ -10,11 +10,12 @@ public static partial class IntegrationsServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="ITrafficRouter"/> (nginx and HTTP providers), its options from <c>Traffic:Nginx</c>,
     /// <c>Traffic:Http</c> and <c>Traffic:Resilience</c> (validated at start-up), and the resilient client the HTTP
-    /// provider posts through. <see cref="AddOpsIntegrations"/> calls it; calling it again changes nothing.
+    /// provider posts through. <see cref="AddOpsIntegrations"/> calls it; calling it again changes nothing, and an
+    /// <see cref="ITrafficRouter"/> registered before (a test's fake) is kept.
     /// </summary>
     public static IServiceCollection AddOpsTraffic(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.Any(d => d.ServiceType == typeof(ITrafficRouter)))
+        if (services.Any(d => d.ServiceType == typeof(NginxTrafficProvider)))
         {
             return services;
         }

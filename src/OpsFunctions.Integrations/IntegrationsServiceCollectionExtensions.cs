@@ -15,12 +15,13 @@ using Polly;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the notification channels and diagnostics clients.</summary>
-public static class IntegrationsServiceCollectionExtensions
+public static partial class IntegrationsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="INotificationSender"/> (Slack, Teams, PagerDuty, email, webhook), <see cref="IHttpHealthCheck"/>
-    /// and <see cref="IPrometheusQueryClient"/>, their options from <c>Notifications:*</c> and <c>Diagnostics:*</c>
-    /// (validated at start-up), and one resilient <see cref="IHttpClientFactory"/> client per channel.
+    /// <see cref="IPrometheusQueryClient"/> and the traffic router (<see cref="AddOpsTraffic"/>), their options from
+    /// <c>Notifications:*</c>, <c>Diagnostics:*</c> and <c>Traffic:*</c> (validated at start-up), and one resilient
+    /// <see cref="IHttpClientFactory"/> client per channel.
     /// </summary>
     public static IServiceCollection AddOpsIntegrations(this IServiceCollection services, IConfiguration configuration)
     {
@@ -62,6 +63,7 @@ public static class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<INotificationSender, NotificationSender>();
         services.TryAddSingleton<IHttpHealthCheck, HttpHealthCheck>();
         services.TryAddSingleton<IPrometheusQueryClient, PrometheusQueryClient>();
+        services.AddOpsTraffic(configuration);
         return services;
     }
 

@@ -9,4 +9,5 @@ public static class IntegrationsHttpClients
     public const string Webhook = "OpsFunctions.Webhook";
     public const string Prometheus = "OpsFunctions.Prometheus";
     public const string HealthCheck = "OpsFunctions.HealthCheck";
+    public const string Traffic = "OpsFunctions.Traffic";
 }

@@ -4,13 +4,15 @@ namespace OpsFunctions.Integrations.Http;
 
 /// <summary>
 /// Retry, timeout and circuit-breaker settings for outbound calls: <c>Notifications:Resilience</c> for the channels
-/// (SMTP included), <c>Diagnostics:Resilience</c> for Prometheus queries. Retries use exponential backoff with jitter
+/// (SMTP included), <c>Diagnostics:Resilience</c> for Prometheus queries, <c>Traffic:Resilience</c> for the HTTP
+/// traffic provider's webhook. Retries use exponential backoff with jitter
 /// on 5xx, 408, 429, timeouts and network errors; the circuit is kept per host.
 /// </summary>
 public sealed class OutboundResilienceOptions
 {
     public const string Notifications = "Notifications";
     public const string Diagnostics = "Diagnostics";
+    public const string Traffic = "Traffic";
 
     public const int DefaultMaxRetryAttempts = 3;
     public const double DefaultCircuitBreakerFailureRatio = 0.5;

@@ -30,6 +30,12 @@ public static class TestServices
         ["Diagnostics:Resilience:AttemptTimeout"] = "00:00:30",
         ["Diagnostics:Resilience:TotalTimeout"] = "00:02:00",
         ["Notifications:Webhook:Secret"] = WebhookSecret,
+        ["Traffic:Resilience:MaxRetryAttempts"] = "2",
+        ["Traffic:Resilience:RetryDelay"] = "00:00:00.010",
+        ["Traffic:Resilience:MaxRetryDelay"] = "00:00:00.050",
+        ["Traffic:Resilience:AttemptTimeout"] = "00:00:30",
+        ["Traffic:Resilience:TotalTimeout"] = "00:02:00",
+        ["Traffic:Resilience:CircuitBreakerMinimumThroughput"] = "100",
     };
 
     /// <summary>Builds the integrations on <paramref name="time"/>, or on the system clock when none is given.</summary>

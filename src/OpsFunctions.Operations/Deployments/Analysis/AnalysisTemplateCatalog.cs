@@ -20,7 +20,8 @@ public sealed class AnalysisTemplateCatalog(IOptionsMonitor<DeploymentAnalysisOp
         builtIns.TryGetValue(name, out var builtIn);
         if (options.AnalysisTemplates.TryGetValue(name, out var configured) && configured is not null)
         {
-            return Resolve(builtIn?.Name ?? name, configured, builtIn, options.Metrics);
+            var configuredName = options.AnalysisTemplates.Keys.First(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+            return Resolve(builtIn?.Name ?? configuredName, configured, builtIn, options.Metrics);
         }
 
         return builtIn;

@@ -80,6 +80,21 @@ public sealed class PrometheusQueryClientEndToEndTests(ScrapedPrometheusFixture 
         Assert.Empty(result.Samples);
     }
 
+    [Fact]
+    public async Task QueryRangeAsync_GaugeOverTheSecondsBeforeAScrape_ReturnsAMatrixOfItsValue()
+    {
+        await using var services = TestServices.Create(TestServices.FastSettings());
+
+        // The gauge holds 42 from the first scrape on; each step up to the scrape that succeeded sees that value.
+        var result = await services.GetRequiredService<IPrometheusQueryClient>().QueryRangeAsync(
+            fixture.Prometheus.BaseAddress, "checkout_queue_depth{queue=\"orders\"}", fixture.ScrapedAt, fixture.ScrapedAt, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+
+        Assert.True(result.Success, result.Error);
+        Assert.Equal("matrix", result.ResultType);
+        var point = Assert.Single(result.Samples);
+        Assert.Equal(("orders", 42.0, fixture.ScrapedAt), (point.Labels["queue"], point.Value, point.Timestamp));
+    }
+
     private async Task<PrometheusQueryResult> QueryAsync(string query)
     {
         await using var services = TestServices.Create(TestServices.FastSettings());

@@ -4,7 +4,7 @@ using OpsFunctions.Integrations.Http;
 
 namespace OpsFunctions.Integrations.Diagnostics;
 
-/// <summary>Runs Prometheus instant queries for the incident runbook and canary analysis.</summary>
+/// <summary>Runs Prometheus instant and range queries for the incident runbook and canary analysis.</summary>
 public interface IPrometheusQueryClient
 {
     /// <summary>Queries <c>Diagnostics:Prometheus:BaseUrl</c>.</summary>
@@ -12,9 +12,15 @@ public interface IPrometheusQueryClient
 
     /// <summary>Runs <c>GET {baseUrl}/api/v1/query?query=…[&amp;time=…]</c>; failures are results, only cancellation throws.</summary>
     Task<PrometheusQueryResult> QueryAsync(Uri baseUrl, string query, DateTimeOffset? evaluationTime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <c>GET {baseUrl}/api/v1/query_range?query=…&amp;start=…&amp;end=…&amp;step=…</c>: a matrix, each series' points
+    /// oldest first as samples; failures are results, only cancellation throws.
+    /// </summary>
+    Task<PrometheusQueryResult> QueryRangeAsync(Uri baseUrl, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken);
 }
 
-/// <summary>Prometheus' HTTP API client for instant queries, parsing vector, scalar, string and matrix results.</summary>
+/// <summary>Prometheus' HTTP API client for instant and range queries, parsing vector, scalar, string and matrix results.</summary>
 public sealed class PrometheusQueryClient(IHttpClientFactory clients, IOptionsMonitor<PrometheusOptions> options, TimeProvider time) : IPrometheusQueryClient
 {
     public Task<PrometheusQueryResult> QueryAsync(string query, CancellationToken cancellationToken)
@@ -33,14 +39,42 @@ public sealed class PrometheusQueryClient(IHttpClientFactory clients, IOptionsMo
         return QueryAsync(new Uri(baseUrl), query, null, cancellationToken);
     }
 
-    public async Task<PrometheusQueryResult> QueryAsync(Uri baseUrl, string query, DateTimeOffset? evaluationTime, CancellationToken cancellationToken)
+    public Task<PrometheusQueryResult> QueryAsync(Uri baseUrl, string query, DateTimeOffset? evaluationTime, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(baseUrl);
         var url = $"{baseUrl.AbsoluteUri.TrimEnd('/')}/api/v1/query?query={Uri.EscapeDataString(query)}";
         if (evaluationTime is { } at)
         {
-            url += $"&time={(at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)}";
+            url += $"&time={Seconds(at)}";
         }
 
+        return GetAsync(baseUrl, query, url, cancellationToken);
+    }
+
+    public Task<PrometheusQueryResult> QueryRangeAsync(Uri baseUrl, string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        if (step <= TimeSpan.Zero || end < start)
+        {
+            // Prometheus would answer bad_data; say which argument, without a round trip.
+            return Task.FromResult(new PrometheusQueryResult
+            {
+                Query = query,
+                Success = false,
+                ErrorType = "bad_data",
+                Error = step <= TimeSpan.Zero ? $"the step must be positive, not {step}" : $"the end {end:O} is before the start {start:O}",
+            });
+        }
+
+        var url = $"{baseUrl.AbsoluteUri.TrimEnd('/')}/api/v1/query_range?query={Uri.EscapeDataString(query)}"
+            + $"&start={Seconds(start)}&end={Seconds(end)}&step={step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}";
+        return GetAsync(baseUrl, query, url, cancellationToken);
+    }
+
+    private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+
+    private async Task<PrometheusQueryResult> GetAsync(Uri baseUrl, string query, string url, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         int? status = null;
         try

@@ -15,7 +15,7 @@ public sealed record PrometheusSample(
 }
 
 /// <summary>
-/// What an instant query returned: the result type (vector, scalar, matrix, string) and its samples, or the error
+/// What a query (instant or range) returned: the result type (vector, scalar, matrix, string) and its samples, or the error
 /// Prometheus gave (<c>errorType</c>: <c>error</c>) or the transport failure.
 /// </summary>
 public sealed record PrometheusQueryResult

@@ -16,7 +16,7 @@ internal static class WebhookLoad
 {
     private const string FunctionKey = "bench-function-key";
     private const string AdminKey = "bench-admin-key";
-    private const string Prefix = "deployments-";
+    private const string Prefix = "trigger-";
     private const int WarmUpRequests = 300;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(5);
 
@@ -86,7 +86,7 @@ internal static class WebhookLoad
             int index;
             while ((index = Interlocked.Increment(ref next)) < requests)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/deployments")
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/trigger")
                 {
                     Content = new StringContent($"{{\"service\":\"checkout\",\"version\":\"{run}-{index}\"}}", Encoding.UTF8, "application/json"),
                 };

@@ -24,7 +24,8 @@ public static class FunctionAppServices
             .AddWebhooks(configuration)
             .AddFunctionAppApprovals(configuration)
             .AddScheduleOptions(configuration)
-            .AddIncidentResponse(configuration);
+            .AddIncidentResponse(configuration)
+            .AddDeployments(configuration);
 
     /// <summary>
     /// The orchestrators and activities the features register. Functions finds them through their [Function] wrappers;
@@ -32,5 +33,5 @@ public static class FunctionAppServices
     /// exactly these names.
     /// </summary>
     public static DurableTaskRegistry AddFunctionAppTasks(this DurableTaskRegistry tasks)
-        => tasks.AddOpsIngress().AddSamples().AddIncidentResponse();
+        => tasks.AddOpsIngress().AddSamples().AddIncidentResponse().AddDeployments();
 }

@@ -5,6 +5,7 @@ using OpsFunctions.Host.Schedules;
 using OpsFunctions.Host.Security;
 using OpsFunctions.Operations;
 using OpsFunctions.Operations.Approvals;
+using OpsFunctions.Operations.Deployments;
 using OpsFunctions.Operations.Http;
 using OpsFunctions.Operations.Incidents;
 using OpsFunctions.Operations.Triggers;
@@ -28,6 +29,7 @@ public static class OpsFunctionsHostExtensions
         builder.Services.AddApprovals(builder.Configuration);
         builder.Services.AddSchedules(builder.Configuration);
         builder.Services.AddIncidentResponse(builder.Configuration);
+        builder.Services.AddDeployments(builder.Configuration);
         builder.Services.AddOpsObservability();
         return builder;
     }
@@ -44,6 +46,7 @@ public static class OpsFunctionsHostExtensions
         app.MapWebhookEndpoints();
         app.MapApprovalEndpoints();
         app.MapIncidentEndpoints();
+        app.MapDeploymentEndpoints();
         return app;
     }
 }

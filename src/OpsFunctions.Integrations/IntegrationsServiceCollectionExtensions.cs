@@ -21,10 +21,17 @@ public static partial class IntegrationsServiceCollectionExtensions
     /// Adds <see cref="INotificationSender"/> (Slack, Teams, PagerDuty, email, webhook), <see cref="IHttpHealthCheck"/>
     /// <see cref="IPrometheusQueryClient"/> and the traffic router (<see cref="AddOpsTraffic"/>), their options from
     /// <c>Notifications:*</c>, <c>Diagnostics:*</c> and <c>Traffic:*</c> (validated at start-up), and one resilient
-    /// <see cref="IHttpClientFactory"/> client per channel.
+    /// <see cref="IHttpClientFactory"/> client per channel. Every feature calls it; only the first call adds anything,
+    /// since a second would stack each client's resilience handlers.
     /// </summary>
     public static IServiceCollection AddOpsIntegrations(this IServiceCollection services, IConfiguration configuration)
     {
+        if (services.Any(d => d.ServiceType == typeof(IntegrationsRegistered)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<IntegrationsRegistered>();
         services.TryAddSingleton(TimeProvider.System);
 
         // Each validator also checks its data annotations, naming the full key (see OptionsValidation).
@@ -128,3 +135,6 @@ public static partial class IntegrationsServiceCollectionExtensions
         pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
     }
 }
+
+/// <summary>Marks a service collection that holds the integrations already.</summary>
+internal sealed class IntegrationsRegistered;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpsFunctions.Integrations.Diagnostics;
 using OpsFunctions.Operations.Deployments.Analysis;
 
 namespace OpsFunctions.Operations;
@@ -22,8 +21,8 @@ public static class DeploymentAnalysisRegistration
 
     /// <summary>
     /// Binds <c>Deployments</c> (<see cref="DeploymentAnalysisOptions"/>: <c>Metrics</c> and <c>AnalysisTemplates</c>) with
-    /// validation at start-up, adds <see cref="AnalysisTemplateCatalog"/>, and the Prometheus client the activity calls
-    /// (<c>Diagnostics:Prometheus:BaseUrl</c>) unless the integrations are registered already.
+    /// validation at start-up, adds <see cref="AnalysisTemplateCatalog"/>, and the integrations (the Prometheus client the
+    /// activity calls, <c>Diagnostics:Prometheus:BaseUrl</c>).
     /// </summary>
     public static IServiceCollection AddDeploymentAnalysis(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,13 +31,7 @@ public static class DeploymentAnalysisRegistration
         services.AddOptions<DeploymentAnalysisOptions>().Bind(configuration.GetSection(AnalysisConstants.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeploymentAnalysisOptions>, DeploymentAnalysisOptionsValidator>());
         services.TryAddSingleton<AnalysisTemplateCatalog>();
-
-        // AddOpsIntegrations adds HTTP clients with resilience handlers; a second call would add them twice.
-        if (!services.Any(d => d.ServiceType == typeof(IPrometheusQueryClient)))
-        {
-            services.AddOpsIntegrations(configuration);
-        }
-
+        services.AddOpsIntegrations(configuration);
         return services;
     }
 }

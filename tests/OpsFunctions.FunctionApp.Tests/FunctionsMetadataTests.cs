@@ -18,7 +18,7 @@ public sealed class FunctionsMetadataTests
     {
         { "AlertmanagerWebhook", "alerts/alertmanager", "post", "Anonymous" },
         { "GitHubWebhook", "github", "post", "Anonymous" },
-        { "DeploymentWebhook", "deployments", "post", "Function" },
+        { "JsonTrigger", "trigger", "post", "Function" },
         { "ShowApproval", "approvals/{token}", "get", "Anonymous" },
         { "RedeemApproval", "approvals/{token}", "post", "Anonymous" },
         { "OpenIncident", "incidents", "post", "Function" },
@@ -26,6 +26,15 @@ public sealed class FunctionsMetadataTests
         { "GetIncident", "incidents/{id}", "get", "Function" },
         { "AcknowledgeIncident", "incidents/{id}/ack", "post", "Function" },
         { "ResolveIncident", "incidents/{id}/resolve", "post", "Function" },
+        { "StartDeployment", "deployments", "post", "Function" },
+        { "ListDeployments", "deployments", "get", "Function" },
+        { "GetDeployment", "deployments/{id}", "get", "Function" },
+        { "PromoteDeployment", "deployments/{id}/promote", "post", "Function" },
+        { "AbortDeployment", "deployments/{id}/abort", "post", "Function" },
+        { "RetryDeployment", "deployments/{id}/retry", "post", "Function" },
+        { "ListDeploymentFreezes", "deployment-freezes", "get", "Function" },
+        { "FreezeDeployments", "deployment-freezes", "post", "Function" },
+        { "UnfreezeDeployments", "deployment-freezes/{name}", "delete", "Function" },
     };
 
     private static readonly DurableTaskRegistry Registry = new DurableTaskRegistry().AddFunctionAppTasks();
@@ -57,6 +66,8 @@ public sealed class FunctionsMetadataTests
     {
         // Guards the tests above against an empty registry, which would make them pass with no function at all.
         Assert.True(Registry.HasOrchestrator(nameof(Operations.Incidents.IncidentOrchestrator)));
+        Assert.True(Registry.HasOrchestrator(nameof(Operations.Deployments.CanaryRolloutOrchestrator)));
+        Assert.True(Registry.HasOrchestrator(nameof(Operations.Deployments.Analysis.AnalysisOrchestrator)));
         Assert.NotEmpty(Registry.GetActivities());
     }
 

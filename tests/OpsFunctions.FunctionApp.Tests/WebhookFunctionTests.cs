@@ -73,22 +73,22 @@ public sealed class WebhookFunctionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Deployment_WithoutAVersion_Answers400NamingIt()
+    public async Task Trigger_WithABodyThatIsNotAnObject_Answers400NamingTheBody()
     {
-        var request = HttpFunctionCalls.Request(_services, "POST", """{"service":"checkout"}""", []);
+        var request = HttpFunctionCalls.Request(_services, "POST", """["checkout"]""", []);
 
-        var (status, value) = HttpFunctionCalls.Outcome(await WebhookFunctions.Deployment(request, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await WebhookFunctions.Trigger(request, _client.Object));
 
         Assert.Equal(StatusCodes.Status400BadRequest, status);
-        Assert.Contains("version", HttpFunctionCalls.ErrorFields(value));
+        Assert.Contains("body", HttpFunctionCalls.ErrorFields(value));
     }
 
     [Fact]
-    public async Task Deployment_ValidBody_StartsTheConfiguredOrchestrator()
+    public async Task Trigger_JsonObject_StartsTheConfiguredOrchestrator()
     {
         var request = HttpFunctionCalls.Request(_services, "POST", """{"service":"checkout","version":"v42"}""", []);
 
-        var (status, value) = HttpFunctionCalls.Outcome(await WebhookFunctions.Deployment(request, _client.Object));
+        var (status, value) = HttpFunctionCalls.Outcome(await WebhookFunctions.Trigger(request, _client.Object));
 
         Assert.Equal(StatusCodes.Status202Accepted, status);
         var id = Assert.IsType<WebhookAccepted>(value).Id;

@@ -14,7 +14,7 @@ public sealed class ConcurrencyTests
         // Every delivery is sent twice, the copies racing each other.
         var sends = Enumerable.Range(0, Deliveries * 2).Select(async i =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/deployments")
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/trigger")
             {
                 Content = RunningHost.Json($"{{\"service\":\"s\",\"version\":\"{i % Deliveries}\"}}"),
             };
@@ -27,7 +27,7 @@ public sealed class ConcurrencyTests
 
         Assert.Equal(Deliveries, statuses.Count(s => s == HttpStatusCode.Accepted));
         Assert.Equal(Deliveries, statuses.Count(s => s == HttpStatusCode.OK));
-        var started = await host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "deployments-" }).CountAsync(TestContext.Current.CancellationToken);
+        var started = await host.Client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "trigger-" }).CountAsync(TestContext.Current.CancellationToken);
         Assert.Equal(Deliveries, started);
     }
 }

@@ -31,7 +31,7 @@ public sealed class ObservabilityTests
     public async Task Metrics_WebhookRequests_CountedByRoutePatternAndStatus()
     {
         await using var host = await RunningHost.StartAsync(cancellationToken: Cancellation);
-        using (await host.Http.PostAsync("/api/deployments", RunningHost.Json("{}"), Cancellation))
+        using (await host.Http.PostAsync("/api/trigger", RunningHost.Json("{}"), Cancellation))
         {
         }
 
@@ -41,7 +41,7 @@ public sealed class ObservabilityTests
 
         var text = await host.Http.GetStringAsync("/metrics", Cancellation);
 
-        AssertLine(text, "opsfunctions_webhook_requests_total{route=\"/api/deployments\",status=\"401\"} 1\n");
+        AssertLine(text, "opsfunctions_webhook_requests_total{route=\"/api/trigger\",status=\"401\"} 1\n");
         AssertLine(text, "opsfunctions_webhook_requests_total{route=\"/api/approvals/{token}\",status=\"404\"} 1\n");
         Assert.DoesNotContain("secret-looking-token", text, StringComparison.Ordinal);
     }

@@ -20,7 +20,7 @@ public sealed class SecretLoggingTests
         var body = "{\"ref\":\"x\",\"repository\":{\"full_name\":\"acme/shop\"}}";
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(RunningHost.GitHubSecret), Encoding.UTF8.GetBytes(body)));
 
-        using (await host.Http.PostAsync($"/api/deployments?code={RunningHost.FunctionKey}", RunningHost.Json("{\"service\":\"s\",\"version\":\"1\"}"), TestContext.Current.CancellationToken))
+        using (await host.Http.PostAsync($"/api/trigger?code={RunningHost.FunctionKey}", RunningHost.Json("{\"service\":\"s\",\"version\":\"1\"}"), TestContext.Current.CancellationToken))
         using (await host.Http.GetAsync($"/runtime/webhooks/durabletask/instances?code={RunningHost.AdminKey}", TestContext.Current.CancellationToken))
         using (await host.Http.GetAsync($"/api/approvals/{token}", TestContext.Current.CancellationToken))
         using (await host.Http.PostAsync($"/api/approvals/{token}", null, TestContext.Current.CancellationToken))

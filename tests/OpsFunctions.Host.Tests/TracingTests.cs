@@ -23,7 +23,7 @@ public sealed partial class TracingTests
         await using var host = await RunningHost.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var traceId = ActivityTraceId.CreateRandom();
 
-        var response = await PostRawAsync(host.BaseAddress, "/api/deployments", "{\"service\":\"checkout\",\"version\":\"2\"}", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        var response = await PostRawAsync(host.BaseAddress, "/api/trigger", "{\"service\":\"checkout\",\"version\":\"2\"}", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         var id = InstanceId().Match(response).Groups[1].Value;
         await host.Client.WaitForInstanceCompletionAsync(id, cancellation: TestContext.Current.CancellationToken);
 

@@ -22,11 +22,11 @@ public static class WebhookFunctions
         [DurableClient] DurableTaskClient client)
         => await WebhookEndpoints.GitHubAsync(request, Services(request, client), request.HttpContext.RequestAborted);
 
-    [Function("DeploymentWebhook")]
-    public static async Task<IResult> Deployment(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "deployments")] HttpRequest request,
+    [Function("JsonTrigger")]
+    public static async Task<IResult> Trigger(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "trigger")] HttpRequest request,
         [DurableClient] DurableTaskClient client)
-        => await WebhookEndpoints.DeploymentAsync(request, Services(request, client), request.HttpContext.RequestAborted);
+        => await WebhookEndpoints.TriggerAsync(request, Services(request, client), request.HttpContext.RequestAborted);
 
     // The isolated worker has no DurableTaskClient service: the binding gives it, so the starter is made per call.
     private static WebhookServices Services(HttpRequest request, DurableTaskClient client)
@@ -38,6 +38,6 @@ public static class WebhookFunctions
             new OnceGate(client, services.GetRequiredService<TimeProvider>()),
             limits,
             services.GetRequiredService<ILogger<WebhookStarter>>());
-        return new WebhookServices(starter, limits, services.GetRequiredService<IOptions<GitHubOptions>>(), services.GetRequiredService<IOptions<DeploymentOptions>>());
+        return new WebhookServices(starter, limits, services.GetRequiredService<IOptions<GitHubOptions>>(), services.GetRequiredService<IOptions<JsonTriggerOptions>>());
     }
 }

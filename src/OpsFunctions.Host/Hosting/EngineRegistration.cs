@@ -25,7 +25,7 @@ public static class EngineRegistration
         services.AddSingleton(paths);
         services
             .AddDurableTask(options => options.ShutdownGracePeriod = DefaultShutdownGracePeriod)
-            .AddTasks(tasks => tasks.AddOpsIngress().AddSamples().AddIncidentResponse())
+            .AddTasks(tasks => tasks.AddOpsIngress().AddSamples().AddIncidentResponse().AddDeployments())
             .UseConfiguredStorage(configuration, paths);
         services.AddRecordStorage(configuration, paths);
 

@@ -157,6 +157,9 @@ public sealed record DeploymentRecord
 
     /// <summary>Gets the GitHub deployment it reports to, when it came from one: <c>owner/repo</c> and the deployment id.</summary>
     public GitHubDeploymentRef? GitHub { get; init; }
+
+    /// <summary>Gets the request it was planned from; a retry plans it again.</summary>
+    public RolloutRequest? Request { get; init; }
 }
 
 /// <summary>The GitHub deployment a rollout reports its statuses to.</summary>

@@ -103,7 +103,7 @@ public static class IncidentEndpoints
             return badKey;
         }
 
-        var (body, problem) = await ReadAsync<OpenIncidentRequest>(request, services, cancellationToken, "title", "service", "actor");
+        var (body, problem) = await JsonRequests.ReadAsync<OpenIncidentRequest>(request, services.Limits.Value.MaxBodyBytes, cancellationToken, "title", "service", "actor");
         if (problem is not null)
         {
             return problem;
@@ -160,7 +160,7 @@ public static class IncidentEndpoints
     public static async Task<Results<Accepted<IncidentActionAccepted>, ProblemHttpResult>> ActAsync(
         string id, string eventName, HttpRequest request, IncidentServices services, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadAsync<IncidentActionRequest>(request, services, cancellationToken, "actor");
+        var (body, problem) = await JsonRequests.ReadAsync<IncidentActionRequest>(request, services.Limits.Value.MaxBodyBytes, cancellationToken, "actor");
         if (problem is not null)
         {
             return problem;
@@ -230,24 +230,8 @@ public static class IncidentEndpoints
             }
         }
 
-        IncidentState? stateFilter = null;
-        if (!string.IsNullOrWhiteSpace(state))
-        {
-            if (Enum.TryParse<IncidentState>(state, ignoreCase: true, out var parsed) && !int.TryParse(state, out _))
-            {
-                stateFilter = parsed;
-            }
-            else
-            {
-                errors[nameof(state)] = $"The field 'state' holds '{state}', which is not one of {string.Join(", ", Enum.GetNames<IncidentState>())}.";
-            }
-        }
-
-        var pageSize = DefaultPageSize;
-        if (top is not null && (!int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > QueryParameters.MaxPageSize))
-        {
-            errors[nameof(top)] = $"The field 'top' must be a number between 1 and {QueryParameters.MaxPageSize}.";
-        }
+        var stateFilter = QueryParameters.Enum<IncidentState>(state, nameof(state), errors);
+        var pageSize = QueryParameters.PageSize(top, DefaultPageSize, errors);
 
         if (errors.Count > 0)
         {
@@ -318,7 +302,7 @@ public static class IncidentEndpoints
         }
         catch (JsonException exception)
         {
-            return Problems.Invalid(FieldOf(exception), $"The payload does not fit Alertmanager's webhook (version 4): {exception.Message}");
+            return Problems.Invalid(JsonRequests.FieldOf(exception), $"The payload does not fit Alertmanager's webhook (version 4): {exception.Message}");
         }
 
         if (payload is null)
@@ -351,39 +335,4 @@ public static class IncidentEndpoints
             _ => Problems.Invalid(result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => $"The field '{g.Key}' {g.First().Message}.")),
         };
     }
-
-    private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadAsync<T>(
-        HttpRequest request, IncidentServices services, CancellationToken cancellationToken, params string[] required)
-        where T : class
-    {
-        var json = await JsonBody.ReadAsync(request, services.Limits.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
-        if (json.Problem is { } problem)
-        {
-            return (null, problem);
-        }
-
-        var missing = JsonBody.MissingFields(json.Json, required);
-        foreach (var field in required.Where(f => !missing.ContainsKey(f) && json.Json?[f] is System.Text.Json.Nodes.JsonValue value
-            && value.TryGetValue<string>(out var text) && string.IsNullOrWhiteSpace(text)))
-        {
-            missing[field] = $"The field '{field}' is required.";
-        }
-
-        if (missing.Count > 0)
-        {
-            return (null, Problems.Invalid(missing));
-        }
-
-        try
-        {
-            return (json.Json.Deserialize<T>(JsonSerializerOptions.Web), null);
-        }
-        catch (JsonException exception)
-        {
-            return (null, Problems.Invalid(FieldOf(exception), $"The request does not fit: {exception.Message}"));
-        }
-    }
-
-    private static string FieldOf(JsonException exception)
-        => exception.Path?.TrimStart('$', '.') is { Length: > 0 } field ? field : "body";
 }

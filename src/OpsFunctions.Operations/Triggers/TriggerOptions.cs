@@ -15,10 +15,10 @@ public sealed class GitHubOptions
     public string Orchestrator { get; set; } = nameof(SampleWorkflow);
 }
 
-/// <summary>The deployment (rollout) webhook; section <c>Deployments</c>.</summary>
-public sealed class DeploymentOptions
+/// <summary>The custom trigger, <c>POST /api/trigger</c>: any JSON object starts the configured orchestrator; section <c>Trigger</c>.</summary>
+public sealed class JsonTriggerOptions
 {
-    public const string Section = "Deployments";
+    public const string Section = "Trigger";
 
     [Required]
     public string Orchestrator { get; set; } = nameof(SampleWorkflow);

@@ -17,7 +17,7 @@ public sealed record WebhookServices(
     WebhookStarter Starter,
     IOptions<WebhookLimits> Limits,
     IOptions<GitHubOptions> GitHub,
-    IOptions<DeploymentOptions> Deployments);
+    IOptions<JsonTriggerOptions> Trigger);
 
 /// <summary>
 /// The generic triggers under <c>/api/</c> (GitHub, deployments); the features map their own. Each one checks who sent it, checks the body (size 413, type 415, JSON and
@@ -30,7 +30,7 @@ public static class WebhookEndpoints
     public const string GitHubDeliveryHeader = "X-GitHub-Delivery";
 
     /// <summary>
-    /// Binds <c>GitHub</c> and <c>Deployments</c>, checking at start-up that the orchestrator each names is in the
+    /// Binds <c>GitHub</c> and <c>Trigger</c>, checking at start-up that the orchestrator each names is in the
     /// <see cref="DurableTaskRegistry"/> the host registers.
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
@@ -38,9 +38,9 @@ public static class WebhookEndpoints
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOpsIngress(configuration);
         services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JsonTriggerOptions>().Bind(configuration.GetSection(JsonTriggerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         AddRegisteredOrchestratorCheck<GitHubOptions>(services, GitHubOptions.Section, o => o.Orchestrator);
-        AddRegisteredOrchestratorCheck<DeploymentOptions>(services, DeploymentOptions.Section, o => o.Orchestrator);
+        AddRegisteredOrchestratorCheck<JsonTriggerOptions>(services, JsonTriggerOptions.Section, o => o.Orchestrator);
         services.AddSingleton<WebhookStarter>();
         return services;
     }
@@ -53,15 +53,16 @@ public static class WebhookEndpoints
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/github", GitHubAsync);
-        app.MapPost("/api/deployments", DeploymentAsync)
+        app.MapPost("/api/trigger", TriggerAsync)
             .AddEndpointFilter(async (context, next) =>
                 context.HttpContext.RequestServices.GetRequiredService<IKeyCheck>().CheckFunctionKey(context.HttpContext) ?? await next(context));
         return app;
     }
 
-    public static Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> DeploymentAsync(
+    /// <summary>The custom trigger: a JSON object starts <c>Trigger:Orchestrator</c> with it as input.</summary>
+    public static Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> TriggerAsync(
         HttpRequest request, [AsParameters] WebhookServices services, CancellationToken cancellationToken)
-        => StartFromJsonAsync(request, services, "deployments", services.Deployments.Value.Orchestrator, ["service", "version"], cancellationToken);
+        => StartFromJsonAsync(request, services, "trigger", services.Trigger.Value.Orchestrator, cancellationToken);
 
     public static async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> GitHubAsync(
         HttpRequest request, [AsParameters] WebhookServices services, CancellationToken cancellationToken)
@@ -160,7 +161,7 @@ public static class WebhookEndpoints
     }
 
     private static async Task<Results<Accepted<WebhookAccepted>, Ok<WebhookAccepted>, ProblemHttpResult>> StartFromJsonAsync(
-        HttpRequest request, WebhookServices services, string route, string orchestrator, string[] requiredFields, CancellationToken cancellationToken)
+        HttpRequest request, WebhookServices services, string route, string orchestrator, CancellationToken cancellationToken)
     {
         var idempotencyKey = request.Headers[DeliveryIds.IdempotencyHeader].Count > 0 ? request.Headers[DeliveryIds.IdempotencyHeader].ToString() : null;
         if (DeliveryIds.Validate(idempotencyKey, DeliveryIds.IdempotencyHeader) is { } badKey)
@@ -174,10 +175,9 @@ public static class WebhookEndpoints
             return body.Problem;
         }
 
-        var missing = JsonBody.MissingFields(body.Json, requiredFields);
-        if (missing.Count > 0)
+        if (body.Json is not System.Text.Json.Nodes.JsonObject)
         {
-            return Problems.Invalid(missing);
+            return Problems.Invalid("body", "The body must be a JSON object: it is the orchestration's input.");
         }
 
         return await services.Starter.StartAsync(route, orchestrator, body.Json, idempotencyKey, cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Http.Resilience;
 using OpsFunctions.Integrations;
 using OpsFunctions.Integrations.Diagnostics;
 using OpsFunctions.Integrations.Email;
+using OpsFunctions.Integrations.Hooks;
 using OpsFunctions.Integrations.Http;
 using OpsFunctions.Integrations.Notifications;
 using OpsFunctions.Integrations.PagerDuty;
@@ -70,6 +71,10 @@ public static partial class IntegrationsServiceCollectionExtensions
         services.TryAddSingleton<INotificationSender, NotificationSender>();
         services.TryAddSingleton<IHttpHealthCheck, HttpHealthCheck>();
         services.TryAddSingleton<IPrometheusQueryClient, PrometheusQueryClient>();
+
+        // A hook is one call within its own timeout; whether to try it again is the workflow's decision.
+        services.AddHttpClient(IntegrationsHttpClients.Hooks, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        services.TryAddSingleton<IHookRunner, HookRunner>();
         services.AddOpsTraffic(configuration);
         return services;
     }

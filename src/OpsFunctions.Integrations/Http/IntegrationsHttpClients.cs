@@ -10,4 +10,5 @@ public static class IntegrationsHttpClients
     public const string Prometheus = "OpsFunctions.Prometheus";
     public const string HealthCheck = "OpsFunctions.HealthCheck";
     public const string Traffic = "OpsFunctions.Traffic";
+    public const string Hooks = "OpsFunctions.Hooks";
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using OpsFunctions.Integrations.Processes;
 
 namespace OpsFunctions.Integrations.Traffic;
 
@@ -33,10 +34,10 @@ internal sealed partial class NginxTrafficProvider(IOptionsMonitor<NginxTrafficO
 
             var settings = options.CurrentValue;
             var testCommand = settings.EffectiveTestCommand;
-            TrafficCommandResult test;
+            CommandResult test;
             try
             {
-                test = await TrafficCommandRunner.RunAsync(testCommand, settings.Timeout, time, cancellationToken).ConfigureAwait(false);
+                test = await CommandRunner.RunAsync(testCommand.FileName, testCommand.Arguments, settings.Timeout, time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -53,7 +54,7 @@ internal sealed partial class NginxTrafficProvider(IOptionsMonitor<NginxTrafficO
             // Once the configuration has passed its test the change is carried through: a reload cut short by the
             // caller's cancellation might have signalled nginx already. The timeout still bounds it.
             var reloadCommand = settings.EffectiveReloadCommand;
-            var reload = await TrafficCommandRunner.RunAsync(reloadCommand, settings.Timeout, time, CancellationToken.None).ConfigureAwait(false);
+            var reload = await CommandRunner.RunAsync(reloadCommand.FileName, reloadCommand.Arguments, settings.Timeout, time, CancellationToken.None).ConfigureAwait(false);
             if (!reload.Succeeded)
             {
                 var restored = await RestoreAsync(path, previous).ConfigureAwait(false);

@@ -2,14 +2,14 @@ using System.ComponentModel;
 using System.Diagnostics;
 using OpsFunctions.Integrations.Http;
 
-namespace OpsFunctions.Integrations.Traffic;
+namespace OpsFunctions.Integrations.Processes;
 
 /// <summary>How a command ended: its exit code and output, or why it has none.</summary>
-internal sealed record TrafficCommandResult(int? ExitCode, string StandardOutput, string StandardError, string? Failure = null)
+public sealed record CommandResult(int? ExitCode, string StandardOutput, string StandardError, string? Failure = null)
 {
     public bool Succeeded => Failure is null && ExitCode == 0;
 
-    /// <summary>Why it failed, with the start of what it wrote (nginx writes its verdict on standard error).</summary>
+    /// <summary>Why it failed, with the start of what it wrote (standard error first: nginx writes its verdict there).</summary>
     public string Describe()
     {
         var reason = Failure ?? $"exit code {ExitCode}";
@@ -19,20 +19,35 @@ internal sealed record TrafficCommandResult(int? ExitCode, string StandardOutput
 }
 
 /// <summary>Runs a command without a shell, its arguments passed as they are, killed when it outlasts its timeout.</summary>
-internal static class TrafficCommandRunner
+public static class CommandRunner
 {
-    public static async Task<TrafficCommandResult> RunAsync(TrafficCommand command, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/> and, when given, extra environment variables.</summary>
+    /// <returns>How it ended; a command that cannot start or outlasts <paramref name="timeout"/> is a result too. Only cancellation throws.</returns>
+    public static async Task<CommandResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        TimeProvider time,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(command.FileName)
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(time);
+        var start = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in command.Arguments)
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = new Process { StartInfo = start };
@@ -42,7 +57,7 @@ internal static class TrafficCommandRunner
         }
         catch (Win32Exception exception)
         {
-            return new TrafficCommandResult(null, "", "", $"could not start {command.FileName}: {exception.Message}");
+            return new CommandResult(null, "", "", $"could not start {fileName}: {exception.Message}");
         }
 
         process.StandardInput.Close();
@@ -59,10 +74,10 @@ internal static class TrafficCommandRunner
             Kill(process);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            return new TrafficCommandResult(null, await output.ConfigureAwait(false), await error.ConfigureAwait(false), $"timed out after {timeout.TotalSeconds:0.###} s and was killed");
+            return new CommandResult(null, await output.ConfigureAwait(false), await error.ConfigureAwait(false), $"timed out after {timeout.TotalSeconds:0.###} s and was killed");
         }
 
-        return new TrafficCommandResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+        return new CommandResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
     }
 
     private static void Kill(Process process)
